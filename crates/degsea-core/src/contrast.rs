@@ -1,0 +1,252 @@
+//! Contrasts of merged groups: `"cluster: cluster2+cluster3 vs cluster1"`.
+
+use std::fmt;
+use std::str::FromStr;
+
+use crate::{Error, Result, SampleSheet};
+
+/// Minimum number of samples per group for a replicate-based dispersion estimate.
+pub const MIN_GROUP_SIZE: usize = 2;
+
+/// A two-group comparison on one sample-sheet column, each side a union of levels.
+///
+/// The syntax is `COLUMN: LEVEL[+LEVEL…] vs LEVEL[+LEVEL…]`; the left side is the *test* group,
+/// the right side the *reference*, so a positive logFC means higher in the test group.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Contrast {
+    /// Sample-sheet column holding the levels.
+    pub column: String,
+    /// Levels merged into the test group (left of `vs`).
+    pub test_levels: Vec<String>,
+    /// Levels merged into the reference group (right of `vs`).
+    pub reference_levels: Vec<String>,
+}
+
+/// A contrast resolved against the columns of a count matrix.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct TwoGroups {
+    /// Matrix column indices of the samples used, in matrix order.
+    pub columns: Vec<usize>,
+    /// For each entry of `columns`: `true` if the sample is in the test group.
+    pub is_test: Vec<bool>,
+    /// Matrix samples in neither group (dropped from the analysis).
+    pub dropped: Vec<String>,
+    /// Display label of the test group, levels joined by `+`.
+    pub test_label: String,
+    /// Display label of the reference group.
+    pub reference_label: String,
+}
+
+impl TwoGroups {
+    /// Number of test samples.
+    pub fn n_test(&self) -> usize {
+        self.is_test.iter().filter(|&&t| t).count()
+    }
+
+    /// Number of reference samples.
+    pub fn n_reference(&self) -> usize {
+        self.is_test.len() - self.n_test()
+    }
+
+    /// Group index per used sample: 0 = reference, 1 = test (edgeR's `pair = 1:2` order).
+    pub fn group_index(&self) -> Vec<usize> {
+        self.is_test.iter().map(|&t| usize::from(t)).collect()
+    }
+}
+
+impl FromStr for Contrast {
+    type Err = Error;
+
+    fn from_str(spec: &str) -> Result<Self> {
+        let bad = |reason: String| Error::ContrastSyntax { spec: spec.to_owned(), reason };
+        let (column, rest) = spec
+            .split_once(':')
+            .ok_or_else(|| bad("expected `COLUMN: LEVEL[+LEVEL] vs LEVEL[+LEVEL]` (no `:` found)".into()))?;
+        let column = column.trim();
+        if column.is_empty() {
+            return Err(bad("empty column name before `:`".into()));
+        }
+        let words: Vec<&str> = rest.split_whitespace().collect();
+        let vs: Vec<usize> = words.iter().enumerate().filter(|(_, w)| **w == "vs").map(|(i, _)| i).collect();
+        let at = match vs.as_slice() {
+            [i] => *i,
+            [] => return Err(bad("missing `vs` between the two groups".into())),
+            _ => return Err(bad("`vs` occurs more than once".into())),
+        };
+        let side = |ws: &[&str], which: &str| -> Result<Vec<String>> {
+            let joined = ws.join(" ");
+            if joined.trim().is_empty() {
+                return Err(bad(format!("empty {which} group")));
+            }
+            let mut levels: Vec<String> = Vec::new();
+            for token in joined.split('+') {
+                let t = token.trim();
+                if t.is_empty() {
+                    return Err(bad(format!("empty level in {which} group `{joined}`")));
+                }
+                if levels.iter().any(|l| l == t) {
+                    return Err(bad(format!("level `{t}` repeated in {which} group")));
+                }
+                levels.push(t.to_owned());
+            }
+            Ok(levels)
+        };
+        let test = side(&words[..at], "test")?;
+        let reference = side(&words[at + 1..], "reference")?;
+        if let Some(l) = test.iter().find(|l| reference.contains(l)) {
+            return Err(bad(format!("level `{l}` is on both sides")));
+        }
+        Ok(Self { column: column.to_owned(), test_levels: test, reference_levels: reference })
+    }
+}
+
+impl fmt::Display for Contrast {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}: {} vs {}", self.column, self.test_levels.join("+"), self.reference_levels.join("+"))
+    }
+}
+
+impl Contrast {
+    /// A file-name-safe label, e.g. `cluster_cluster2+cluster3_vs_cluster1`.
+    pub fn slug(&self) -> String {
+        let raw =
+            format!("{}_{}_vs_{}", self.column, self.test_levels.join("+"), self.reference_levels.join("+"));
+        raw.chars().map(|c| if c.is_ascii_alphanumeric() || "+-_.".contains(c) { c } else { '_' }).collect()
+    }
+
+    /// Resolves the contrast against the sample names of a count matrix.
+    ///
+    /// Every matrix sample must be in the sheet and every sheet sample in the matrix; each
+    /// named level must occur; each group needs at least [`MIN_GROUP_SIZE`] samples. Samples
+    /// with other levels are dropped and listed.
+    ///
+    /// ```
+    /// use degsea_core::{Contrast, SampleSheet};
+    /// let sheet = SampleSheet::new(
+    ///     ["a", "b", "c", "d", "e"].map(String::from).to_vec(),
+    ///     vec!["k".into()],
+    ///     ["1", "2", "3", "1", "2"].map(|l| vec![l.to_string()]).to_vec(),
+    /// )?;
+    /// let c: Contrast = "k: 2+3 vs 1".parse()?;
+    /// let g = c.resolve(&sheet, &["a", "b", "c", "d", "e"].map(String::from))
+    ///     .map_err(|e| e)?;
+    /// assert_eq!(g.columns, [0, 1, 2, 3, 4]);
+    /// assert_eq!(g.is_test, [false, true, true, false, true]);
+    /// # Ok::<(), degsea_core::Error>(())
+    /// ```
+    pub fn resolve(&self, sheet: &SampleSheet, matrix_samples: &[String]) -> Result<TwoGroups> {
+        let values = sheet.column(&self.column).ok_or_else(|| Error::UnknownColumn {
+            column: self.column.clone(),
+            available: sheet.columns().join(", "),
+        })?;
+        for s in matrix_samples {
+            if sheet.position(s).is_none() {
+                return Err(Error::SampleNotInSheet(s.clone()));
+            }
+        }
+        for id in sheet.ids() {
+            if !matrix_samples.contains(id) {
+                return Err(Error::SampleNotInMatrix(id.clone()));
+            }
+        }
+        let mut available: Vec<&str> = Vec::new();
+        for v in values {
+            if !available.contains(&v.as_str()) {
+                available.push(v);
+            }
+        }
+        for level in self.test_levels.iter().chain(&self.reference_levels) {
+            if !available.contains(&level.as_str()) {
+                return Err(Error::UnknownLevel {
+                    column: self.column.clone(),
+                    level: level.clone(),
+                    available: available.join(", "),
+                });
+            }
+        }
+        let mut groups = TwoGroups {
+            columns: Vec::new(),
+            is_test: Vec::new(),
+            dropped: Vec::new(),
+            test_label: self.test_levels.join("+"),
+            reference_label: self.reference_levels.join("+"),
+        };
+        for (j, s) in matrix_samples.iter().enumerate() {
+            let level = &values[sheet.position(s).expect("checked above")];
+            if self.test_levels.contains(level) {
+                groups.columns.push(j);
+                groups.is_test.push(true);
+            } else if self.reference_levels.contains(level) {
+                groups.columns.push(j);
+                groups.is_test.push(false);
+            } else {
+                groups.dropped.push(s.clone());
+            }
+        }
+        for (label, n) in
+            [(&groups.test_label, groups.n_test()), (&groups.reference_label, groups.n_reference())]
+        {
+            if n < MIN_GROUP_SIZE {
+                return Err(Error::GroupTooSmall { group: label.clone(), n });
+            }
+        }
+        Ok(groups)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn parses_merged_groups() {
+        let c: Contrast = "cluster: cluster2+cluster3 vs cluster1".parse().unwrap();
+        assert_eq!(c.to_string(), "cluster: cluster2+cluster3 vs cluster1");
+        assert_eq!(c.slug(), "cluster_cluster2+cluster3_vs_cluster1");
+        let c: Contrast = "dex:treated vs control".parse().unwrap();
+        assert_eq!(c.test_levels, ["treated"]);
+    }
+
+    #[test]
+    fn syntax_errors_name_the_token() {
+        for (spec, needle) in [
+            ("cluster cluster2 vs cluster1", "no `:`"),
+            ("cluster: cluster2 cluster1", "missing `vs`"),
+            ("cluster: a vs b vs c", "more than once"),
+            ("cluster: a++b vs c", "empty level"),
+            ("cluster: vs c", "empty test group"),
+            ("cluster: a vs a", "`a` is on both sides"),
+            (": a vs b", "empty column"),
+        ] {
+            let e = spec.parse::<Contrast>().unwrap_err().to_string();
+            assert!(e.contains(needle), "{spec}: {e}");
+        }
+    }
+
+    fn sheet() -> SampleSheet {
+        SampleSheet::new(
+            ["a", "b", "c", "d"].map(String::from).to_vec(),
+            vec!["k".into()],
+            ["x", "x", "y", "z"].map(|l| vec![l.to_string()]).to_vec(),
+        )
+        .unwrap()
+    }
+
+    #[test]
+    fn resolve_errors() {
+        let m: Vec<String> = ["a", "b", "c", "d"].map(String::from).to_vec();
+        let c: Contrast = "q: x vs y".parse().unwrap();
+        assert!(matches!(c.resolve(&sheet(), &m), Err(Error::UnknownColumn { .. })));
+        let c: Contrast = "k: x vs w".parse().unwrap();
+        assert!(matches!(c.resolve(&sheet(), &m), Err(Error::UnknownLevel { .. })));
+        let c: Contrast = "k: x vs y".parse().unwrap();
+        assert_eq!(c.resolve(&sheet(), &m), Err(Error::GroupTooSmall { group: "y".into(), n: 1 }));
+        let c: Contrast = "k: x vs y+z".parse().unwrap();
+        let g = c.resolve(&sheet(), &m).unwrap();
+        assert_eq!(g.group_index(), [1, 1, 0, 0]);
+        let short: Vec<String> = ["a", "b", "c"].map(String::from).to_vec();
+        assert_eq!(c.resolve(&sheet(), &short), Err(Error::SampleNotInMatrix("d".into())));
+        let extra: Vec<String> = ["a", "b", "c", "d", "e"].map(String::from).to_vec();
+        assert_eq!(c.resolve(&sheet(), &extra), Err(Error::SampleNotInSheet("e".into())));
+    }
+}

@@ -1,0 +1,30 @@
+//! Domain types shared by every degsea crate.
+//!
+//! `degsea-core` owns the in-memory shapes that cross crate boundaries: the gene × sample
+//! [`CountMatrix`], the [`SampleSheet`], a [`Contrast`] of merged groups resolved into
+//! [`TwoGroups`], gene sets ([`GeneSet`], [`GeneSetCollection`]) and the [`RankedList`] that
+//! the GSEA engine consumes. It does no file I/O (that is `degsea-io`) and no statistics
+//! (`degsea-de`, `degsea-gsea`).
+//!
+//! ```
+//! use degsea_core::Contrast;
+//! let c: Contrast = "cluster: cluster2+cluster3 vs cluster1".parse()?;
+//! assert_eq!(c.column, "cluster");
+//! assert_eq!(c.test_levels, ["cluster2", "cluster3"]);
+//! assert_eq!(c.reference_levels, ["cluster1"]);
+//! # Ok::<(), degsea_core::Error>(())
+//! ```
+
+mod contrast;
+mod counts;
+mod error;
+mod genesets;
+mod ranked;
+mod samples;
+
+pub use contrast::{Contrast, MIN_GROUP_SIZE, TwoGroups};
+pub use counts::CountMatrix;
+pub use error::{Error, Result};
+pub use genesets::{GeneSet, GeneSetCollection};
+pub use ranked::RankedList;
+pub use samples::SampleSheet;

@@ -1,0 +1,1 @@
+//! degsea-count: see crates/README.md. Under construction.

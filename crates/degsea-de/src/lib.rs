@@ -1,0 +1,1 @@
+//! degsea-de: see crates/README.md. Under construction.

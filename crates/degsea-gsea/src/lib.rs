@@ -1,0 +1,1 @@
+//! degsea-gsea: see crates/README.md. Under construction.

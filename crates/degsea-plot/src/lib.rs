@@ -1,0 +1,1 @@
+//! degsea-plot: see crates/README.md. Under construction.

@@ -1,0 +1,1 @@
+//! degsea-stats: see crates/README.md. Under construction.

@@ -1,0 +1,23 @@
+#!/usr/bin/env bash
+# Enforces the crate dependency rules of DESIGN.md: compute crates never depend on I/O,
+# CLI-only crates, or each other sideways.
+set -euo pipefail
+fail=0
+check() { # crate, forbidden...
+  local crate=$1; shift
+  local deps
+  deps=$(cargo tree -p "$crate" -e normal --prefix none --locked 2>/dev/null | awk '{print $1}' | sort -u)
+  for bad in "$@"; do
+    if grep -qx "$bad" <<<"$deps"; then
+      echo "layering: $crate must not depend on $bad"; fail=1
+    fi
+  done
+}
+check degsea-stats degsea-core degsea-io degsea-de degsea-gsea degsea-plot degsea-count clap anyhow
+check degsea-core degsea-io degsea-de degsea-gsea degsea-plot degsea-count clap anyhow
+check degsea-io degsea-de degsea-gsea degsea-plot degsea-count clap anyhow
+check degsea-de degsea-io degsea-gsea degsea-plot degsea-count clap anyhow
+check degsea-gsea degsea-io degsea-de degsea-plot degsea-count clap anyhow
+check degsea-plot degsea-io degsea-de degsea-gsea degsea-count clap anyhow
+check degsea-count degsea-de degsea-gsea degsea-plot clap anyhow
+exit $fail

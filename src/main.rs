@@ -1,0 +1,37 @@
+//! `degsea`: edgeR-identical differential expression and fgsea-grade preranked GSEA for bulk
+//! RNA-seq, in one offline binary.
+//!
+//! This binary is a thin layer (ripgrep model): flags are parsed once by clap, each subcommand
+//! in `commands/` reads inputs, calls the library crates and writes outputs atomically.
+
+mod commands;
+mod log;
+
+use std::process::ExitCode;
+
+use clap::Parser;
+
+fn main() -> ExitCode {
+    let cli = commands::Cli::parse();
+    log::init(cli.global.verbosity());
+    if let Some(n) = cli.global.threads {
+        // A second initialisation is impossible here (first call in the process).
+        let _ = rayon::ThreadPoolBuilder::new().num_threads(n.max(1)).build_global();
+    }
+    match commands::dispatch(cli) {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(err) => {
+            if is_broken_pipe(&err) {
+                return ExitCode::SUCCESS;
+            }
+            log::error(&format!("{err:#}"));
+            ExitCode::from(2)
+        }
+    }
+}
+
+fn is_broken_pipe(err: &anyhow::Error) -> bool {
+    err.chain().any(|e| {
+        e.downcast_ref::<std::io::Error>().is_some_and(|io| io.kind() == std::io::ErrorKind::BrokenPipe)
+    })
+}

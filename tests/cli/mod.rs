@@ -1,0 +1,3 @@
+//! CLI tests, one module per subcommand.
+
+mod basics;

@@ -1,0 +1,49 @@
+//! Helpers for the CLI tests: run the binary, find ../shared.
+
+#![allow(dead_code, unreachable_pub)]
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+
+/// The degsea binary under test.
+pub fn degsea() -> Command {
+    Command::new(env!("CARGO_BIN_EXE_degsea"))
+}
+
+/// Runs degsea with arguments, returning the output.
+pub fn run(args: &[&str]) -> Output {
+    degsea().args(args).output().expect("spawn degsea")
+}
+
+/// `../shared` relative to the workspace root, if present.
+pub fn shared() -> Option<PathBuf> {
+    let p = Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared");
+    p.is_dir().then(|| p.canonicalize().expect("canonical shared path"))
+}
+
+/// `../shared`, or prints a skip line naming the test and returns `None`.
+pub fn shared_or_skip(test: &str) -> Option<PathBuf> {
+    let s = shared();
+    if s.is_none() {
+        println!("skipping {test}: ../shared is absent (it is present in CI)");
+    }
+    s
+}
+
+/// Stderr as a string.
+pub fn stderr(o: &Output) -> String {
+    String::from_utf8_lossy(&o.stderr).into_owned()
+}
+
+/// Asserts a failed run with exactly one `error:` line containing every needle, and nothing on stdout.
+pub fn assert_error(o: &Output, needles: &[&str]) {
+    let err = stderr(o);
+    assert!(!o.status.success(), "expected failure, got success; stderr:\n{err}");
+    assert_eq!(o.status.code(), Some(2), "exit code; stderr:\n{err}");
+    let lines: Vec<&str> = err.lines().filter(|l| l.starts_with("error:")).collect();
+    assert_eq!(lines.len(), 1, "one error line expected; stderr:\n{err}");
+    for n in needles {
+        assert!(lines[0].contains(n), "error line lacks `{n}`:\n{}", lines[0]);
+    }
+    assert!(o.stdout.is_empty(), "stdout should be empty on error");
+}
