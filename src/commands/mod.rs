@@ -2,9 +2,12 @@
 
 pub(crate) mod count;
 pub(crate) mod de;
+pub(crate) mod genesets;
 pub(crate) mod gsea;
 pub(crate) mod normalize;
 pub(crate) mod plot;
+pub(crate) mod run;
+pub(crate) mod simulate;
 
 use clap::{Parser, Subcommand};
 
@@ -57,6 +60,12 @@ enum Command {
     Count(count::Args),
     /// Re-draw report plots from an existing output folder.
     Plot(plot::Args),
+    /// Counts to report in one process: DE, ranking, GSEA, plots.
+    Run(run::Args),
+    /// Simulate a negative-binomial cohort with planted gene-set shifts.
+    Simulate(simulate::Args),
+    /// List or export the bundled gene-set collections.
+    Genesets(genesets::Args),
 }
 
 /// Runs the chosen subcommand.
@@ -67,5 +76,8 @@ pub(crate) fn dispatch(cli: Cli) -> anyhow::Result<()> {
         Command::Gsea(a) => gsea::run(a),
         Command::Count(a) => count::run(a),
         Command::Plot(a) => plot::run(a),
+        Command::Run(a) => run::run(a),
+        Command::Simulate(a) => simulate::run(a),
+        Command::Genesets(a) => genesets::run(a),
     }
 }

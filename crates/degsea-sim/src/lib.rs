@@ -1,0 +1,1 @@
+//! degsea-sim: see crates/README.md. Under construction.
