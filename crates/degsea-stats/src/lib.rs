@@ -1,10 +1,34 @@
 //! Numerics for degsea at R's accuracy: special functions, distributions on the log scale,
 //! R-style order statistics, BH adjustment and R's Brent `optimize`.
 //!
+//! The special functions are ports of R 4.2.2's `nmath` library (GPL-2+, compatible with this
+//! crate's GPL-3.0-or-later licence); each module cites the C files it follows. They are tested
+//! against fixtures produced by R 4.2.2 (`tests/fixtures/make_fixtures.R`).
+//!
 //! ```
 //! assert_eq!(degsea_stats::median(&[1.0, 4.0]), 2.5);
 //! ```
 
+mod adjust;
+mod beta;
+mod binom;
+mod chisq;
+mod dpq;
+mod gamma;
+mod gammadist;
+mod normal;
+mod optimize;
+mod polygamma;
 pub mod summary;
+mod toms708;
 
+pub use adjust::p_adjust_bh;
+pub use beta::{lbeta, pbeta, qbeta};
+pub use binom::{dbinom, dnbinom_mu, pbinom};
+pub use chisq::chisq_test_2x2_yates;
+pub use gamma::{gammafn, lgamma};
+pub use gammadist::{dgamma, pgamma, qgamma};
+pub use normal::{dnorm, pnorm, qnorm};
+pub use optimize::{OPTIMIZE_DEFAULT_TOL, brent_fmin};
+pub use polygamma::{digamma, trigamma};
 pub use summary::{median, quantile7, quantile7_sorted, rank_average};
