@@ -18,6 +18,7 @@
 mod contrast;
 mod counts;
 mod error;
+pub mod genemap;
 mod genesets;
 mod ranked;
 mod samples;
@@ -25,6 +26,7 @@ mod samples;
 pub use contrast::{Contrast, MIN_GROUP_SIZE, TwoGroups};
 pub use counts::CountMatrix;
 pub use error::{Error, Result};
+pub use genemap::GeneMap;
 pub use genesets::{GeneSet, GeneSetCollection};
 pub use ranked::RankedList;
 pub use samples::SampleSheet;
