@@ -85,7 +85,7 @@ impl CountMatrix {
         Self {
             genes: self.genes.clone(),
             samples: columns.iter().map(|&j| self.samples[j].clone()).collect(),
-            counts: self.counts.select(Axis(1), columns),
+            counts: self.counts.select(Axis(1), columns).as_standard_layout().into_owned(),
         }
     }
 
@@ -99,7 +99,7 @@ impl CountMatrix {
         Self {
             genes: rows.iter().map(|&i| self.genes[i].clone()).collect(),
             samples: self.samples.clone(),
-            counts: self.counts.select(Axis(0), &rows),
+            counts: self.counts.select(Axis(0), &rows).as_standard_layout().into_owned(),
         }
     }
 
@@ -142,6 +142,7 @@ mod tests {
         let s = m.select_samples(&[2, 0]);
         assert_eq!(s.samples(), ["c", "a"]);
         assert_eq!(s.counts(), array![[3, 1], [6, 4], [9, 7]]);
+        assert!(s.counts().is_standard_layout(), "row-major after selecting columns");
         let f = m.filter_genes(&[true, false, true]);
         assert_eq!(f.genes(), ["g1", "g3"]);
         assert_eq!(f.lib_sizes(), vec![8.0, 10.0, 12.0]);

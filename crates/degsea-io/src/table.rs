@@ -23,14 +23,47 @@ pub fn fmt_f64(x: f64) -> String {
     if a != 0.0 && !(1e-4..1e15).contains(&a) { format!("{x:e}") } else { format!("{x}") }
 }
 
+/// Writes `x` formatted as [`fmt_f64`] without allocating (for large tables).
+///
+/// ```
+/// let mut out = Vec::new();
+/// degsea_io::table::write_f64(&mut out, 0.5)?;
+/// degsea_io::table::write_f64(&mut out, f64::NAN)?;
+/// degsea_io::table::write_f64(&mut out, 3.0)?;
+/// assert_eq!(out, b"0.5NA3");
+/// # Ok::<(), std::io::Error>(())
+/// ```
+pub fn write_f64(w: &mut impl std::io::Write, x: f64) -> std::io::Result<()> {
+    if x.is_nan() {
+        return w.write_all(b"NA");
+    }
+    if x.is_infinite() {
+        return w.write_all(if x > 0.0 { b"Inf" } else { b"-Inf" });
+    }
+    let a = x.abs();
+    if a != 0.0 && !(1e-4..1e15).contains(&a) { write!(w, "{x:e}") } else { write!(w, "{x}") }
+}
+
+/// R's spelling of a logical: `TRUE` or `FALSE`.
+///
+/// ```
+/// assert_eq!(degsea_io::table::r_bool(true), "TRUE");
+/// ```
+pub fn r_bool(b: bool) -> &'static str {
+    if b { "TRUE" } else { "FALSE" }
+}
+
 #[cfg(test)]
 mod tests {
-    use super::fmt_f64;
+    use super::{fmt_f64, write_f64};
 
     #[test]
     fn round_trips() {
         for x in [0.1, 1.0 / 3.0, 1e-5, 123456.789, -2.5e-12, 5e20, 0.0, -0.0] {
             assert_eq!(fmt_f64(x).parse::<f64>().unwrap(), x);
+            let mut w = Vec::new();
+            write_f64(&mut w, x).unwrap();
+            assert_eq!(String::from_utf8(w).unwrap(), fmt_f64(x));
         }
     }
 }

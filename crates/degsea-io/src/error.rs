@@ -1,0 +1,203 @@
+//! The error type of `degsea-io`.
+
+use std::io;
+
+/// A convenience alias for results whose error is [`Error`].
+pub type Result<T, E = Error> = std::result::Result<T, E>;
+
+/// Why a file could not be read. Messages are lowercase and start with `FILE:LINE:` (or `FILE:`
+/// when no line applies), then name the offending value.
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum Error {
+    /// The file could not be opened or read.
+    #[error("{file}: {source}")]
+    Io {
+        /// The file as given.
+        file: String,
+        /// The underlying error.
+        source: io::Error,
+    },
+    /// A gzip stream ended early or is corrupt.
+    #[error("{file}:{line}: truncated or corrupt gzip stream ({source})")]
+    Gzip {
+        /// The file as given.
+        file: String,
+        /// The line being read when decompression failed.
+        line: u64,
+        /// The decoder's error.
+        source: io::Error,
+    },
+    /// The file holds no header row (nothing but blank or `#` comment lines).
+    #[error("{file}: empty file (no header row)")]
+    Empty {
+        /// The file as given.
+        file: String,
+    },
+    /// The header row names no sample columns.
+    #[error("{file}:{line}: header has no sample columns (is the delimiter a tab or a comma?)")]
+    NoSamples {
+        /// The file as given.
+        file: String,
+        /// The header line.
+        line: u64,
+    },
+    /// The file has a header but no data rows.
+    #[error("{file}: no data rows after the header")]
+    NoRows {
+        /// The file as given.
+        file: String,
+    },
+    /// A row has a different number of fields than the header.
+    #[error("{file}:{line}: row `{id}` has {found} value field(s) but the header names {expected}")]
+    Ragged {
+        /// The file as given.
+        file: String,
+        /// The offending line.
+        line: u64,
+        /// The row's first field (gene or sample id).
+        id: String,
+        /// Number of value fields found.
+        found: usize,
+        /// Number expected from the header.
+        expected: usize,
+    },
+    /// A count is not a number.
+    #[error("{file}:{line}: count `{value}` for gene `{gene}` sample `{sample}` is not a number")]
+    NotANumber {
+        /// The file as given.
+        file: String,
+        /// The offending line.
+        line: u64,
+        /// The field as written.
+        value: String,
+        /// The row's gene id.
+        gene: String,
+        /// The column's sample name.
+        sample: String,
+    },
+    /// A count is negative.
+    #[error("{file}:{line}: count `{value}` for gene `{gene}` sample `{sample}` is negative")]
+    Negative {
+        /// The file as given.
+        file: String,
+        /// The offending line.
+        line: u64,
+        /// The field as written.
+        value: String,
+        /// The row's gene id.
+        gene: String,
+        /// The column's sample name.
+        sample: String,
+    },
+    /// A count has a fractional part and rounding was not asked for.
+    #[error(
+        "{file}:{line}: count `{value}` for gene `{gene}` sample `{sample}` is not a whole number \
+         (use --round to round)"
+    )]
+    Fractional {
+        /// The file as given.
+        file: String,
+        /// The offending line.
+        line: u64,
+        /// The field as written.
+        value: String,
+        /// The row's gene id.
+        gene: String,
+        /// The column's sample name.
+        sample: String,
+    },
+    /// A count does not fit the `u32` storage.
+    #[error(
+        "{file}:{line}: count `{value}` for gene `{gene}` sample `{sample}` exceeds the largest \
+         supported count 4294967295"
+    )]
+    TooLarge {
+        /// The file as given.
+        file: String,
+        /// The offending line.
+        line: u64,
+        /// The field as written.
+        value: String,
+        /// The row's gene id.
+        gene: String,
+        /// The column's sample name.
+        sample: String,
+    },
+    /// A gene id occurs twice.
+    #[error("{file}:{line}: duplicate gene id `{gene}` (first on line {first})")]
+    DuplicateGene {
+        /// The file as given.
+        file: String,
+        /// The second occurrence.
+        line: u64,
+        /// The gene id.
+        gene: String,
+        /// The first occurrence.
+        first: u64,
+    },
+    /// A sample name occurs twice (in a header, a sample sheet, or across HTSeq files).
+    #[error("{file}:{line}: duplicate sample name `{sample}`")]
+    DuplicateSample {
+        /// The file as given.
+        file: String,
+        /// The line naming the sample the second time.
+        line: u64,
+        /// The sample name.
+        sample: String,
+    },
+    /// A sample sheet names a column twice.
+    #[error("{file}:{line}: duplicate column `{column}` in the header")]
+    DuplicateColumn {
+        /// The file as given.
+        file: String,
+        /// The header line.
+        line: u64,
+        /// The column name.
+        column: String,
+    },
+    /// A row has an empty id field.
+    #[error("{file}:{line}: empty id in the first column")]
+    EmptyId {
+        /// The file as given.
+        file: String,
+        /// The offending line.
+        line: u64,
+    },
+    /// A line is not valid UTF-8.
+    #[error("{file}:{line}: line is not valid UTF-8")]
+    Utf8 {
+        /// The file as given.
+        file: String,
+        /// The offending line.
+        line: u64,
+    },
+    /// HTSeq-count files of one run list different genes.
+    #[error(
+        "{file}:{line}: gene `{found}` where `{expected}` was expected (HTSeq files must list the \
+         same genes in the same order as {first_file})"
+    )]
+    GeneMismatch {
+        /// The file that disagrees.
+        file: String,
+        /// The line that disagrees.
+        line: u64,
+        /// The gene found there (empty at end of file).
+        found: String,
+        /// The gene the first file has at this position (empty past its end).
+        expected: String,
+        /// The first file, whose gene list is the reference.
+        first_file: String,
+    },
+    /// The data read violate a domain rule (reported by `degsea-core`).
+    #[error("{file}: {source}")]
+    Invalid {
+        /// The file as given.
+        file: String,
+        /// The violated rule.
+        source: degsea_core::Error,
+    },
+    /// No count file was given.
+    #[error("no count file given")]
+    NoFiles,
+}

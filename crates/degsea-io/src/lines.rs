@@ -1,0 +1,249 @@
+//! Streaming line reading shared by the readers: gzip detection by magic bytes, `#` comments
+//! and blank lines skipped, one reused buffer, and delimiter-aware field splitting.
+
+use std::fs::File;
+use std::io::{self, BufRead, BufReader, Read};
+use std::ops::Range;
+use std::path::Path;
+use std::sync::mpsc::{Receiver, sync_channel};
+
+use flate2::bufread::MultiGzDecoder;
+
+use crate::{Error, Result};
+
+/// The two bytes every gzip member starts with (RFC 1952).
+const GZIP_MAGIC: [u8; 2] = [0x1f, 0x8b];
+
+/// Read buffer size: large enough that decompression and parsing stream efficiently.
+const BUFFER_BYTES: usize = 1 << 18;
+
+/// Opens a file for buffered reading, transparently decompressing gzip (detected by its
+/// magic bytes, not by the file name). Returns the reader and whether it is gzip.
+pub(crate) fn open(path: &Path) -> Result<(Box<dyn BufRead>, bool)> {
+    let file = File::open(path).map_err(|source| io_error(path, source))?;
+    let mut reader = BufReader::with_capacity(BUFFER_BYTES, file);
+    let head = reader.fill_buf().map_err(|source| io_error(path, source))?;
+    if head.starts_with(&GZIP_MAGIC) {
+        let decoder = MultiGzDecoder::new(reader);
+        Ok((Box::new(BufReader::with_capacity(BUFFER_BYTES, ThreadedReader::spawn(decoder))), true))
+    } else {
+        Ok((Box::new(reader), false))
+    }
+}
+
+/// Decompressed blocks in flight between the decoder thread and the parser.
+const BLOCKS_IN_FLIGHT: usize = 4;
+/// Size of one decompressed block.
+const BLOCK_BYTES: usize = 1 << 20;
+
+/// Runs a reader (the gzip decoder) on its own thread, so decompression overlaps parsing.
+/// Blocks arrive in order; a read error is delivered where it happened; if the consumer stops
+/// early, the thread ends at its next send.
+struct ThreadedReader {
+    rx: Receiver<io::Result<Vec<u8>>>,
+    block: Vec<u8>,
+    pos: usize,
+}
+
+impl ThreadedReader {
+    fn spawn<R: Read + Send + 'static>(mut inner: R) -> Self {
+        let (tx, rx) = sync_channel::<io::Result<Vec<u8>>>(BLOCKS_IN_FLIGHT);
+        std::thread::spawn(move || {
+            loop {
+                let mut block = vec![0u8; BLOCK_BYTES];
+                let mut filled = 0;
+                let result = loop {
+                    match inner.read(&mut block[filled..]) {
+                        Ok(0) => break Ok(()),
+                        Ok(n) => {
+                            filled += n;
+                            if filled == block.len() {
+                                break Ok(());
+                            }
+                        }
+                        Err(e) if e.kind() == io::ErrorKind::Interrupted => {}
+                        Err(e) => break Err(e),
+                    }
+                };
+                block.truncate(filled);
+                let at_end = filled < BLOCK_BYTES;
+                if filled > 0 && tx.send(Ok(block)).is_err() {
+                    return;
+                }
+                if let Err(e) = result {
+                    let _ = tx.send(Err(e));
+                    return;
+                }
+                if at_end {
+                    return;
+                }
+            }
+        });
+        Self { rx, block: Vec::new(), pos: 0 }
+    }
+}
+
+impl Read for ThreadedReader {
+    fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
+        if self.pos == self.block.len() {
+            match self.rx.recv() {
+                Ok(Ok(block)) => {
+                    self.block = block;
+                    self.pos = 0;
+                }
+                Ok(Err(e)) => return Err(e),
+                Err(_) => return Ok(0),
+            }
+        }
+        let n = buf.len().min(self.block.len() - self.pos);
+        buf[..n].copy_from_slice(&self.block[self.pos..self.pos + n]);
+        self.pos += n;
+        Ok(n)
+    }
+}
+
+pub(crate) fn io_error(path: &Path, source: std::io::Error) -> Error {
+    Error::Io { file: path.display().to_string(), source }
+}
+
+/// Line-by-line reader over one file, skipping `#` comment lines and blank lines.
+pub(crate) struct Lines {
+    reader: Box<dyn BufRead>,
+    gzip: bool,
+    /// The file name used in error messages.
+    pub(crate) file: String,
+    /// The current record, without its line terminator.
+    pub(crate) buf: Vec<u8>,
+    /// 1-based number of the line in `buf`.
+    pub(crate) line: u64,
+    /// Whether a comment line `# Program:featureCounts` was seen.
+    pub(crate) featurecounts_comment: bool,
+}
+
+impl Lines {
+    pub(crate) fn open(path: &Path) -> Result<Self> {
+        let (reader, gzip) = open(path)?;
+        Ok(Self {
+            reader,
+            gzip,
+            file: path.display().to_string(),
+            buf: Vec::with_capacity(1 << 12),
+            line: 0,
+            featurecounts_comment: false,
+        })
+    }
+
+    /// Reads the next non-comment, non-blank line into `buf`; `false` at end of file.
+    pub(crate) fn next_record(&mut self) -> Result<bool> {
+        loop {
+            self.buf.clear();
+            let n = match self.reader.read_until(b'\n', &mut self.buf) {
+                Ok(n) => n,
+                Err(source) => {
+                    return Err(if self.gzip {
+                        Error::Gzip { file: self.file.clone(), line: self.line + 1, source }
+                    } else {
+                        Error::Io { file: self.file.clone(), source }
+                    });
+                }
+            };
+            if n == 0 {
+                return Ok(false);
+            }
+            self.line += 1;
+            while matches!(self.buf.last(), Some(b'\n' | b'\r')) {
+                self.buf.pop();
+            }
+            if self.buf.first() == Some(&b'#') {
+                if self.buf.starts_with(b"# Program:featureCounts") {
+                    self.featurecounts_comment = true;
+                }
+                continue;
+            }
+            if self.buf.iter().all(u8::is_ascii_whitespace) {
+                continue;
+            }
+            return Ok(true);
+        }
+    }
+
+    /// The current record as UTF-8 text.
+    pub(crate) fn text(&self) -> Result<&str> {
+        std::str::from_utf8(&self.buf).map_err(|_| Error::Utf8 { file: self.file.clone(), line: self.line })
+    }
+}
+
+/// Chooses the delimiter from a header line: tab if it has one, else comma if it has one, else tab.
+pub(crate) fn detect_delimiter(header: &[u8]) -> u8 {
+    if header.contains(&b'\t') {
+        b'\t'
+    } else if header.contains(&b',') {
+        b','
+    } else {
+        b'\t'
+    }
+}
+
+/// Splits `line` at `delim` into byte ranges (reusing `out`). Fields wholly enclosed in double
+/// quotes (as R's `write.csv` writes them) are returned without the quotes, and a delimiter
+/// inside quotes does not split.
+pub(crate) fn split_fields(line: &[u8], delim: u8, out: &mut Vec<Range<usize>>) {
+    out.clear();
+    if !line.contains(&b'"') {
+        let mut start = 0;
+        for (i, &b) in line.iter().enumerate() {
+            if b == delim {
+                out.push(start..i);
+                start = i + 1;
+            }
+        }
+        out.push(start..line.len());
+        return;
+    }
+    let mut start = 0;
+    let mut in_quotes = false;
+    for (i, &b) in line.iter().enumerate() {
+        if b == b'"' {
+            in_quotes = !in_quotes;
+        } else if b == delim && !in_quotes {
+            out.push(unquote(line, start..i));
+            start = i + 1;
+        }
+    }
+    out.push(unquote(line, start..line.len()));
+}
+
+fn unquote(line: &[u8], r: Range<usize>) -> Range<usize> {
+    let f = &line[r.clone()];
+    if f.len() >= 2 && f[0] == b'"' && f[f.len() - 1] == b'"' { r.start + 1..r.end - 1 } else { r }
+}
+
+/// A field as text for error messages and ids (lossy for invalid UTF-8).
+pub(crate) fn field_str(line: &[u8], r: &Range<usize>) -> String {
+    String::from_utf8_lossy(&line[r.clone()]).trim().to_owned()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn fields(line: &str, delim: u8) -> Vec<String> {
+        let mut out = Vec::new();
+        split_fields(line.as_bytes(), delim, &mut out);
+        out.iter().map(|r| field_str(line.as_bytes(), r)).collect()
+    }
+
+    #[test]
+    fn splits_tsv_and_quoted_csv() {
+        assert_eq!(fields("g\t1\t\t2", b'\t'), ["g", "1", "", "2"]);
+        assert_eq!(fields("\"g,1\",\"2\",3", b','), ["g,1", "2", "3"]);
+        assert_eq!(fields("", b','), [""]);
+    }
+
+    #[test]
+    fn delimiter_detection() {
+        assert_eq!(detect_delimiter(b"a\tb,c"), b'\t');
+        assert_eq!(detect_delimiter(b"a,b"), b',');
+        assert_eq!(detect_delimiter(b"a"), b'\t');
+    }
+}

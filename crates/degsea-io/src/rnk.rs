@@ -1,0 +1,256 @@
+//! RNK ranked-list files: `gene<TAB>score`, one gene a line.
+//!
+//! Lines starting with `#` and blank lines are skipped. The first remaining line is a header
+//! when its score field is not a number (e.g. `ID<TAB>t`). Extra columns are ignored; when a
+//! line has no tab, fields are split on whitespace. Gzip input is detected by its magic bytes.
+//!
+//! A gene listed more than once keeps its score of largest absolute value (the first one seen
+//! on ties); [`Ranks::n_duplicates`] counts the dropped lines. Scores that are NaN, infinite or
+//! not numbers are errors naming the file, line and value.
+//!
+//! ```
+//! let text = "ID\tt\nA\t2.5\nB\t-1\nA\t-3\n";
+//! let r = degsea_io::rnk::parse(text.as_bytes(), "x.rnk")?;
+//! assert_eq!(r.list.genes(), ["A", "B"]);
+//! assert_eq!(r.list.scores(), [-3.0, -1.0]);
+//! assert_eq!(r.n_duplicates, 1);
+//! # Ok::<(), degsea_io::rnk::Error>(())
+//! ```
+
+use std::collections::HashMap;
+use std::fs;
+use std::io::{self, BufRead, BufReader, Read};
+use std::path::Path;
+
+use degsea_core::RankedList;
+
+/// Errors of the RNK reader; every variant names the file and, where it applies, the line.
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum Error {
+    /// The file could not be opened or read.
+    #[error("{path}: {source}")]
+    Io {
+        /// The file.
+        path: String,
+        /// The underlying error.
+        #[source]
+        source: io::Error,
+    },
+    /// A line has a gene but no score column.
+    #[error("{path}:{line}: line `{text}` has no score column (expected `gene<TAB>score`)")]
+    MissingScore {
+        /// The file.
+        path: String,
+        /// 1-based line number.
+        line: usize,
+        /// The start of the offending line.
+        text: String,
+    },
+    /// A score is not a number (after the optional header line).
+    #[error("{path}:{line}: score `{value}` of gene `{gene}` is not a number")]
+    NotANumber {
+        /// The file.
+        path: String,
+        /// 1-based line number.
+        line: usize,
+        /// The gene.
+        gene: String,
+        /// The text of the score field.
+        value: String,
+    },
+    /// A score is NaN or infinite.
+    #[error("{path}:{line}: score `{value}` of gene `{gene}` is not finite (NaN and Inf are not allowed)")]
+    NonFinite {
+        /// The file.
+        path: String,
+        /// 1-based line number.
+        line: usize,
+        /// The gene.
+        gene: String,
+        /// The text of the score field.
+        value: String,
+    },
+    /// The gene field is empty.
+    #[error("{path}:{line}: empty gene name")]
+    EmptyGene {
+        /// The file.
+        path: String,
+        /// 1-based line number.
+        line: usize,
+    },
+    /// No gene was found.
+    #[error("{path}: no ranked genes found (expected `gene<TAB>score` lines)")]
+    Empty {
+        /// The file.
+        path: String,
+    },
+}
+
+/// A ranked list read from an RNK file, with what was done to it.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Ranks {
+    /// Unique genes with finite scores, in first-seen order.
+    pub list: RankedList,
+    /// Number of lines dropped because their gene was listed again.
+    pub n_duplicates: usize,
+    /// Up to five duplicated gene names, for messages.
+    pub duplicate_examples: Vec<String>,
+    /// Whether a header line was skipped.
+    pub had_header: bool,
+}
+
+/// Reads an RNK file (plain or gzip).
+///
+/// ```no_run
+/// let r = degsea_io::rnk::read("ranks.rnk".as_ref())?;
+/// println!("{} genes", r.list.len());
+/// # Ok::<(), degsea_io::rnk::Error>(())
+/// ```
+pub fn read(path: &Path) -> Result<Ranks, Error> {
+    let shown = path.display().to_string();
+    let io_err = |source| Error::Io { path: shown.clone(), source };
+    let file = fs::File::open(path).map_err(io_err)?;
+    let mut reader = BufReader::new(file);
+    let gz = reader.fill_buf().map_err(io_err)?.starts_with(&[0x1f, 0x8b]);
+    if gz { parse(flate2::read::MultiGzDecoder::new(reader), &shown) } else { parse(reader, &shown) }
+}
+
+/// Parses RNK text from a reader; `source` names it in error messages.
+///
+/// # Errors
+/// A missing score column, a non-numeric or non-finite score, an empty gene name, no genes,
+/// or a read failure.
+pub fn parse(reader: impl Read, source: &str) -> Result<Ranks, Error> {
+    let mut reader = BufReader::new(reader);
+    let mut genes: Vec<String> = Vec::new();
+    let mut scores: Vec<f64> = Vec::new();
+    let mut index: HashMap<String, usize> = HashMap::new();
+    let mut n_duplicates = 0;
+    let mut duplicate_examples = Vec::new();
+    let mut had_header = false;
+    let mut seen_data = false;
+    let mut buf = String::new();
+    let mut line_no = 0;
+    loop {
+        buf.clear();
+        let n = reader
+            .read_line(&mut buf)
+            .map_err(|source_err| Error::Io { path: source.to_owned(), source: source_err })?;
+        if n == 0 {
+            break;
+        }
+        line_no += 1;
+        let line = buf.trim_end_matches(['\n', '\r']);
+        if line.trim().is_empty() || line.starts_with('#') {
+            continue;
+        }
+        let (gene, value) = if line.contains('\t') {
+            let mut f = line.split('\t');
+            (f.next().unwrap_or_default().trim(), f.next().map(str::trim))
+        } else {
+            let mut f = line.split_whitespace();
+            (f.next().unwrap_or_default(), f.next())
+        };
+        let first = !seen_data;
+        seen_data = true;
+        let Some(value) = value.filter(|v| !v.is_empty()) else {
+            return Err(Error::MissingScore {
+                path: source.to_owned(),
+                line: line_no,
+                text: line.chars().take(60).collect(),
+            });
+        };
+        let score = match parse_score(value) {
+            Some(s) => s,
+            None if first => {
+                had_header = true;
+                continue;
+            }
+            None => {
+                return Err(Error::NotANumber {
+                    path: source.to_owned(),
+                    line: line_no,
+                    gene: gene.to_owned(),
+                    value: value.to_owned(),
+                });
+            }
+        };
+        if !score.is_finite() {
+            return Err(Error::NonFinite {
+                path: source.to_owned(),
+                line: line_no,
+                gene: gene.to_owned(),
+                value: value.to_owned(),
+            });
+        }
+        if gene.is_empty() {
+            return Err(Error::EmptyGene { path: source.to_owned(), line: line_no });
+        }
+        if let Some(&i) = index.get(gene) {
+            n_duplicates += 1;
+            if duplicate_examples.len() < 5 && !duplicate_examples.iter().any(|g| g == gene) {
+                duplicate_examples.push(gene.to_owned());
+            }
+            if score.abs() > scores[i].abs() {
+                scores[i] = score;
+            }
+        } else {
+            index.insert(gene.to_owned(), genes.len());
+            genes.push(gene.to_owned());
+            scores.push(score);
+        }
+    }
+    if genes.is_empty() {
+        return Err(Error::Empty { path: source.to_owned() });
+    }
+    let list = RankedList::new(genes, scores).expect("names are unique and scores finite by construction");
+    Ok(Ranks { list, n_duplicates, duplicate_examples, had_header })
+}
+
+/// Parses a score; R's `NA` and the spellings of NaN/Inf parse to non-finite values so that
+/// they are reported as non-finite rather than as a header.
+fn parse_score(value: &str) -> Option<f64> {
+    match value {
+        "NA" | "NaN" | "nan" => Some(f64::NAN),
+        _ => value.parse::<f64>().ok(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn header_comments_and_whitespace() {
+        let r = parse("# made by x\nGene Score\nA 1\nB -2\n".as_bytes(), "r.rnk").unwrap();
+        assert!(r.had_header);
+        assert_eq!(r.list.genes(), ["A", "B"]);
+        let r = parse("A\t1\nB\t2\n".as_bytes(), "r.rnk").unwrap();
+        assert!(!r.had_header);
+    }
+
+    #[test]
+    fn duplicates_keep_largest_absolute_first_on_ties() {
+        let r = parse("A\t1\nB\t2\nA\t-1\nB\t-5\nA\t0.5\n".as_bytes(), "r.rnk").unwrap();
+        assert_eq!(r.list.scores(), [1.0, -5.0]);
+        assert_eq!(r.n_duplicates, 3);
+        assert_eq!(r.duplicate_examples, ["A", "B"]);
+    }
+
+    #[test]
+    fn bad_scores_name_file_line_and_value() {
+        let e = parse("A\t1\nB\tInf\n".as_bytes(), "r.rnk").unwrap_err();
+        assert_eq!(
+            e.to_string(),
+            "r.rnk:2: score `Inf` of gene `B` is not finite (NaN and Inf are not allowed)"
+        );
+        let e = parse("A\t1\nB\tNA\n".as_bytes(), "r.rnk").unwrap_err();
+        assert!(e.to_string().starts_with("r.rnk:2: score `NA`"), "{e}");
+        let e = parse("A\t1\nB\tfoo\n".as_bytes(), "r.rnk").unwrap_err();
+        assert_eq!(e.to_string(), "r.rnk:2: score `foo` of gene `B` is not a number");
+        let e = parse("A\t1\nB\n".as_bytes(), "r.rnk").unwrap_err();
+        assert!(e.to_string().starts_with("r.rnk:2: line `B` has no score column"), "{e}");
+        assert!(matches!(parse("ID\tt\n".as_bytes(), "r.rnk"), Err(Error::Empty { .. })));
+    }
+}
