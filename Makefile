@@ -1,9 +1,12 @@
-# degsea — the same commands CI runs (.ci/run calls `make ci`).
+# degsea — the same commands CI runs (.ci/run calls `make lint test snakemake-test`).
 SHELL := /bin/bash
 CARGO ?= cargo
 BIN := target/release/degsea
+DEMO_DIR := data/visram_like_simulated
+DEMO_OUT ?= out/demo
 
-.PHONY: build release test lint fmt-check clippy doc layering ci demo bench clean
+.PHONY: build release test lint fmt-check clippy doc layering ci demo docs-figure bench \
+        bench-normalize bench-de bench-gsea bench-count bench-run snakemake-test clean
 
 build:
 	$(CARGO) build --locked
@@ -11,7 +14,7 @@ build:
 release:
 	$(CARGO) build --release --locked
 
-## The README's test command: every unit, golden and CLI test, plus doctests.
+## The README's test command: unit, golden (vs ../shared/reference) and CLI tests, plus doctests.
 test:
 	$(CARGO) test --workspace --locked
 
@@ -29,7 +32,34 @@ layering:
 
 lint: fmt-check clippy layering
 
-ci: lint test
+ci: lint test snakemake-test
+
+## The README's demo command: the Visram-like simulated cohort, clusters 2+3 vs cluster 1.
+demo: release
+	$(BIN) run --counts $(DEMO_DIR)/counts.tsv.gz --samples $(DEMO_DIR)/samples.tsv \
+	    --contrast "cluster: cluster2+cluster3 vs cluster1" --out $(DEMO_OUT)
+	@echo "demo written to $(DEMO_OUT) (de.tsv, gsea.tsv, plots/nes_bar.png, run.json)"
+
+## Regenerates the README figure from the demo run.
+docs-figure: demo
+	cp $(DEMO_OUT)/plots/nes_bar.png docs/nes_bar_demo.png
+
+snakemake-test: release
+	bash scripts/snakemake-test.sh
+
+## Benchmarks: degsea beside its anchor (R edgeR, rsfgsea, GSEApy, featureCounts) in one run.
+bench: bench-normalize bench-de bench-gsea bench-count bench-run
+
+bench-normalize: release
+	bash bench/normalize/run.sh
+bench-de: release
+	bash bench/de/run.sh
+bench-gsea: release
+	bash bench/gsea/run.sh
+bench-count: release
+	bash bench/count/run.sh
+bench-run: release
+	bash bench/run/run.sh
 
 clean:
 	$(CARGO) clean

@@ -1,10 +1,10 @@
 //! Reading the inputs shared by `normalize`, `de` and `run`: the count file(s), the sample
 //! sheet and the contrast, resolved into two groups.
 
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 
 use anyhow::Context as _;
-use degsea_core::{Contrast, TwoGroups};
+use degsea_core::{Contrast, SampleSheet, TwoGroups};
 use degsea_io::counts::{CountFormat, CountTable, ReadOptions, read_count_files};
 use degsea_io::samples::read_sample_sheet;
 
@@ -40,12 +40,24 @@ pub(crate) struct Inputs {
     pub(crate) groups: TwoGroups,
 }
 
-/// Reads the counts and the sample sheet, parses the contrast and resolves it, logging what
-/// was read and what was dropped. Errors name the file, line and value.
-pub(crate) fn read_inputs(args: &InputArgs) -> anyhow::Result<Inputs> {
-    let contrast: Contrast = args.contrast.parse().context("--contrast")?;
-    let table = read_count_files(&args.counts, &ReadOptions { round: args.round })?;
-    let counts_name = args.counts.iter().map(|p| p.display().to_string()).collect::<Vec<_>>().join(", ");
+/// The count table and sample sheet, read once (a run may resolve several contrasts).
+#[derive(Debug)]
+pub(crate) struct CountsAndSheet {
+    /// The count matrix with its detected format.
+    pub(crate) table: CountTable,
+    /// The sample sheet.
+    pub(crate) sheet: SampleSheet,
+    /// The count file name(s), for messages.
+    pub(crate) counts_name: String,
+    /// The sample sheet name, for messages.
+    pub(crate) sheet_name: String,
+}
+
+/// Reads the counts and the sample sheet, logging what was read and dropped. Errors name the
+/// file, line and value.
+pub(crate) fn read_counts_and_sheet(counts: &[PathBuf], samples: &Path, round: bool) -> anyhow::Result<CountsAndSheet> {
+    let table = read_count_files(counts, &ReadOptions { round })?;
+    let counts_name = counts.iter().map(|p| p.display().to_string()).collect::<Vec<_>>().join(", ");
     let format = match table.format {
         CountFormat::Matrix => "count matrix",
         CountFormat::FeatureCounts => "featureCounts table",
@@ -70,13 +82,19 @@ pub(crate) fn read_inputs(args: &InputArgs) -> anyhow::Result<Inputs> {
         let list: Vec<String> = by_name.iter().map(|(n, c)| format!("{n} {c}")).collect();
         log::info(&format!("dropped HTSeq-count summary rows (totals over samples): {}", list.join(", ")));
     }
-    let sheet = read_sample_sheet(&args.samples)?;
-    let sheet_name = args.samples.display();
-    let groups = contrast.resolve(&sheet, table.matrix.samples()).map_err(|e| match e {
+    let sheet = read_sample_sheet(samples)?;
+    Ok(CountsAndSheet { table, sheet, counts_name, sheet_name: samples.display().to_string() })
+}
+
+/// Resolves a contrast against the matrix columns and the sheet, logging the groups and the
+/// samples dropped.
+pub(crate) fn resolve(data: &CountsAndSheet, contrast: &Contrast) -> anyhow::Result<TwoGroups> {
+    let CountsAndSheet { table, sheet, counts_name, sheet_name } = data;
+    let groups = contrast.resolve(sheet, table.matrix.samples()).map_err(|e| match e {
         degsea_core::Error::SampleNotInSheet(_) | degsea_core::Error::SampleNotInMatrix(_) => {
             anyhow::anyhow!("{sheet_name}: {e} ({counts_name})")
         }
-        _ => anyhow::anyhow!("{sheet_name}: {e} (--contrast `{}`)", args.contrast),
+        _ => anyhow::anyhow!("{sheet_name}: {e} (--contrast `{contrast}`)"),
     })?;
     log::info(&format!(
         "contrast {contrast}: {} test ({}) vs {} reference ({}) samples",
@@ -92,5 +110,13 @@ pub(crate) fn read_inputs(args: &InputArgs) -> anyhow::Result<Inputs> {
             groups.dropped.join(", ")
         ));
     }
-    Ok(Inputs { table, contrast, groups })
+    Ok(groups)
+}
+
+/// Reads the counts and the sample sheet, parses the contrast and resolves it.
+pub(crate) fn read_inputs(args: &InputArgs) -> anyhow::Result<Inputs> {
+    let contrast: Contrast = args.contrast.parse().context("--contrast")?;
+    let data = read_counts_and_sheet(&args.counts, &args.samples, args.round)?;
+    let groups = resolve(&data, &contrast)?;
+    Ok(Inputs { table: data.table, contrast, groups })
 }

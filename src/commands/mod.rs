@@ -4,10 +4,13 @@ pub(crate) mod count;
 pub(crate) mod de;
 pub(crate) mod genesets;
 pub(crate) mod gsea;
+pub(crate) mod input;
+pub(crate) mod manifest;
 pub(crate) mod normalize;
 pub(crate) mod plot;
 pub(crate) mod run;
 pub(crate) mod simulate;
+pub(crate) mod tables;
 
 use clap::{Parser, Subcommand};
 

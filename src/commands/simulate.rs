@@ -18,7 +18,8 @@ use crate::log;
 
 /// The bundled Ensembl gene id → symbol map (Bioconductor org.Hs.eg.db 3.16.0; see
 /// `genesets/ATTRIBUTION-ensembl.md`): the pool of filler gene names and the `--ensembl` ids.
-const ENSEMBL_TO_SYMBOL: &str = include_str!("../../genesets/ensembl_to_symbol.human.tsv");
+/// The bundled Ensembl gene id → HGNC symbol table (see genesets/ATTRIBUTION-ensembl.md).
+pub(crate) const ENSEMBL_TO_SYMBOL: &str = include_str!("../../genesets/ensembl_to_symbol.human.tsv");
 
 /// Arguments of `degsea simulate`.
 #[derive(Debug, clap::Args)]

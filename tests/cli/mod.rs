@@ -1,3 +1,10 @@
 //! CLI tests, one module per subcommand.
 
 mod basics;
+mod count;
+mod de;
+mod errors;
+mod gsea;
+mod normalize;
+mod plot;
+mod simulate;

@@ -1,0 +1,194 @@
+//! Pseudo-counts: quantile-to-quantile mapping between negative-binomial distributions
+//! (edgeR `q2qnbinom`) and library-size equalisation (`equalizeLibSizes`).
+//!
+//! Upstream files: `R/q2qnbinom.R`, `R/equalizeLibSizes.R` (edgeR 3.40.2, unchanged in 4.5).
+//! Spec: ALGORITHMS.md §A5.
+
+use degsea_stats::{pgamma, pnorm, qgamma, qnorm};
+use ndarray::{Array2, ArrayView2};
+use rayon::prelude::*;
+
+use crate::onegroup::{Dispersion, ROWS_PER_TASK, mglm_one_group};
+use crate::sums::accurate_mean;
+
+/// edgeR `q2qnbinom`: means below this are treated as zero.
+pub const Q2Q_ZERO_MEAN: f64 = 1e-14;
+/// edgeR `q2qnbinom`: added to both means when either is (near) zero.
+pub const Q2Q_ZERO_MEAN_OFFSET: f64 = 0.25;
+
+/// Maps a count `x` from NB(`input_mean`, φ) to the same quantile of NB(`output_mean`, φ),
+/// approximately: the average of the normal and gamma quantile maps, both matching the NB
+/// mean and variance, computed on the log-probability scale in the tail `x` lies in.
+///
+/// The result is not clamped (it can be slightly negative for `x = 0`).
+///
+/// ```
+/// use degsea_de::pseudo::q2qnbinom;
+/// // Equal means: the identity.
+/// assert!((q2qnbinom(7.0, 10.0, 10.0, 0.1) - 7.0).abs() < 1e-12);
+/// // edgeR 3.40.2: q2qnbinom(10, 10, 20, 0.1) = 20.078711013665618
+/// assert!((q2qnbinom(10.0, 10.0, 20.0, 0.1) / 20.078711013665618 - 1.0).abs() < 1e-12);
+/// ```
+///
+/// # References
+/// edgeR 3.40.2 `R/q2qnbinom.R: q2qnbinom` (Robinson & Smyth 2008, Biostatistics 9:321).
+pub fn q2qnbinom(x: f64, input_mean: f64, output_mean: f64, dispersion: f64) -> f64 {
+    let (mut mu_in, mut mu_out) = (input_mean, output_mean);
+    if mu_in < Q2Q_ZERO_MEAN || mu_out < Q2Q_ZERO_MEAN {
+        mu_in += Q2Q_ZERO_MEAN_OFFSET;
+        mu_out += Q2Q_ZERO_MEAN_OFFSET;
+    }
+    let r_in = 1.0 + dispersion * mu_in;
+    let v_in = mu_in * r_in;
+    let r_out = 1.0 + dispersion * mu_out;
+    let v_out = mu_out * r_out;
+    // Upper tails when x >= mean, lower tails otherwise.
+    let lower = x < mu_in;
+    let lp1 = pnorm(x, mu_in, v_in.sqrt(), lower, true);
+    let lp2 = pgamma(x, mu_in / r_in, r_in, lower, true);
+    let q1 = qnorm(lp1, mu_out, v_out.sqrt(), lower, true);
+    let q2 = qgamma(lp2, mu_out / r_out, r_out, lower, true);
+    f64::midpoint(q1, q2)
+}
+
+/// Pseudo-counts at a common library size (edgeR `equalizeLibSizes`).
+#[derive(Debug, Clone, PartialEq)]
+pub struct EqualizedLibSizes {
+    /// Pseudo-counts, genes × samples (negative values set to 0).
+    pub pseudo_counts: Array2<f64>,
+    /// The common library size: the geometric mean of the effective library sizes.
+    pub pseudo_lib_size: f64,
+}
+
+/// Geometric mean of library sizes as R computes `exp(mean(log(N)))`.
+pub fn geometric_mean_lib_size(lib_sizes: &[f64]) -> f64 {
+    let logs: Vec<f64> = lib_sizes.iter().map(|n| n.ln()).collect();
+    accurate_mean(&logs).exp()
+}
+
+/// Samples per group: `groups[k]` lists the columns of group `k`.
+pub(crate) fn group_columns(group: &[usize]) -> Vec<Vec<usize>> {
+    let n_groups = group.iter().max().map_or(0, |m| m + 1);
+    let mut cols = vec![Vec::new(); n_groups];
+    for (j, &k) in group.iter().enumerate() {
+        cols[k].push(j);
+    }
+    cols.retain(|c| !c.is_empty());
+    cols
+}
+
+/// Per-group inputs of [`equalize_row`] that do not depend on the gene.
+pub(crate) struct EqualizePlan {
+    /// Columns of each group.
+    pub(crate) groups: Vec<Vec<usize>>,
+    /// Log library sizes of each group's columns.
+    pub(crate) offsets: Vec<Vec<f64>>,
+    /// Effective library sizes.
+    pub(crate) lib_sizes: Vec<f64>,
+    /// Common (geometric-mean) library size.
+    pub(crate) common: f64,
+}
+
+impl EqualizePlan {
+    pub(crate) fn new(group: &[usize], lib_sizes: &[f64]) -> Self {
+        let groups = group_columns(group);
+        let offsets = groups.iter().map(|cols| cols.iter().map(|&j| lib_sizes[j].ln()).collect()).collect();
+        Self { groups, offsets, lib_sizes: lib_sizes.to_vec(), common: geometric_mean_lib_size(lib_sizes) }
+    }
+
+    /// Pseudo-counts of one gene into `out` (one value per sample), clamped at 0.
+    /// Returns the number of non-converged group fits.
+    pub(crate) fn equalize_row(
+        &self,
+        y: &[f64],
+        dispersion: f64,
+        buf: &mut Vec<f64>,
+        out: &mut [f64],
+    ) -> usize {
+        let mut nonconverged = 0;
+        for (cols, offsets) in self.groups.iter().zip(&self.offsets) {
+            buf.clear();
+            buf.extend(cols.iter().map(|&j| y[j]));
+            let fit = mglm_one_group(buf, offsets, dispersion);
+            nonconverged += usize::from(!fit.converged);
+            let lambda = fit.beta.exp();
+            let mu_out = lambda * self.common;
+            for &j in cols {
+                let p = q2qnbinom(y[j], lambda * self.lib_sizes[j], mu_out, dispersion);
+                out[j] = if p < 0.0 { 0.0 } else { p };
+            }
+        }
+        nonconverged
+    }
+}
+
+/// Pseudo-counts of `counts` (genes × samples) at the geometric-mean library size, group by
+/// group: each gene's group mean rate is fitted with [`mglm_one_group`] and every count is
+/// mapped by [`q2qnbinom`] from `λ N_i` to `λ N*`. Negative results are set to 0.
+///
+/// `group[i]` is the group index of sample `i`; `lib_sizes` the effective library sizes.
+///
+/// ```
+/// use degsea_de::onegroup::Dispersion;
+/// use degsea_de::pseudo::equalize_lib_sizes;
+/// let counts = ndarray::array![[10u32, 20, 30, 40]];
+/// let eq = equalize_lib_sizes(&counts.view(), &[0, 0, 1, 1], &[1e6, 2e6, 1e6, 2e6], Dispersion::Common(0.1));
+/// assert!((eq.pseudo_lib_size - 2f64.sqrt() * 1e6).abs() < 1e-6);
+/// assert!(eq.pseudo_counts[[0, 0]] > 10.0 && eq.pseudo_counts[[0, 1]] < 20.0);
+/// ```
+///
+/// # References
+/// edgeR 3.40.2 `R/equalizeLibSizes.R: equalizeLibSizes.default` (Robinson & Smyth 2008).
+#[doc(alias = "equalizeLibSizes")]
+pub fn equalize_lib_sizes(
+    counts: &ArrayView2<'_, u32>,
+    group: &[usize],
+    lib_sizes: &[f64],
+    dispersion: Dispersion<'_>,
+) -> EqualizedLibSizes {
+    let rows: Vec<usize> = (0..counts.nrows()).collect();
+    let plan = EqualizePlan::new(group, lib_sizes);
+    let pseudo_counts = equalize_rows(counts, &rows, &plan, dispersion);
+    EqualizedLibSizes { pseudo_counts, pseudo_lib_size: plan.common }
+}
+
+/// Pseudo-counts of the given rows only (in that order), with per-gene dispersions indexed by
+/// the original row number.
+pub(crate) fn equalize_rows(
+    counts: &ArrayView2<'_, u32>,
+    rows: &[usize],
+    plan: &EqualizePlan,
+    dispersion: Dispersion<'_>,
+) -> Array2<f64> {
+    let n = counts.ncols();
+    let mut out = vec![0.0; rows.len() * n];
+    if n > 0 {
+        out.par_chunks_mut(n).with_min_len(ROWS_PER_TASK).zip(rows.par_iter()).for_each_init(
+            || (vec![0.0; n], Vec::with_capacity(n)),
+            |(y, buf), (row, &g)| {
+                for (v, &c) in y.iter_mut().zip(counts.row(g)) {
+                    *v = f64::from(c);
+                }
+                plan.equalize_row(y, dispersion.get(g), buf, row);
+            },
+        );
+    }
+    Array2::from_shape_vec((rows.len(), n), out).expect("shape matches the buffer")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn zero_means_are_shifted() {
+        // Input mean 0: both means get +0.25, so x = 0 maps near 0 (possibly slightly negative).
+        let z = q2qnbinom(0.0, 0.0, 0.0, 0.1);
+        assert!(z.abs() < 1e-9, "{z}");
+    }
+
+    #[test]
+    fn groups_are_listed() {
+        assert_eq!(group_columns(&[1, 0, 1, 0, 0]), vec![vec![1, 3, 4], vec![0, 2]]);
+    }
+}

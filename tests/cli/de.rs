@@ -1,0 +1,223 @@
+//! `degsea de`: the written tables against edgeR 3.40.2 (../shared/reference), the manifest,
+//! and the error contract.
+
+use std::collections::HashMap;
+use std::path::Path;
+
+use crate::util::{assert_error, run, shared_or_skip, stderr};
+
+/// ALGORITHMS.md §C tolerances.
+const TOL_LOGFC: f64 = 1e-10;
+const TOL_LOGCPM: f64 = 1e-10;
+const TOL_P: f64 = 1e-6;
+const TOL_TAGWISE: f64 = 1e-7;
+
+fn read_tsv(path: &Path) -> Vec<Vec<String>> {
+    std::fs::read_to_string(path)
+        .unwrap_or_else(|e| panic!("{}: {e}", path.display()))
+        .lines()
+        .map(|l| l.split('\t').map(str::to_owned).collect())
+        .collect()
+}
+
+fn num(s: &str) -> f64 {
+    s.parse().unwrap_or_else(|e| panic!("`{s}`: {e}"))
+}
+
+fn de(args: &[&str]) -> std::process::Output {
+    let mut all = vec!["de"];
+    all.extend_from_slice(args);
+    run(&all)
+}
+
+fn tiny_sheet(dir: &Path) -> std::path::PathBuf {
+    let sheet = dir.join("samples.tsv");
+    std::fs::write(&sheet, "sample\tgroup\nS1\tA\nS2\tA\nS3\tA\nS4\tB\nS5\tB\nS6\tB\n")
+        .expect("write sample sheet");
+    sheet
+}
+
+#[test]
+fn tiny_matches_edger_and_writes_every_file() {
+    let Some(shared) = shared_or_skip("tiny_matches_edger_and_writes_every_file") else { return };
+    let reference = shared.join("reference/tiny");
+    let dir = tempfile::tempdir().unwrap();
+    let sheet = tiny_sheet(dir.path());
+    let out = dir.path().join("nested/de_out");
+    let o = de(&[
+        "--counts",
+        reference.join("counts.tsv").to_str().unwrap(),
+        "--samples",
+        sheet.to_str().unwrap(),
+        "--contrast",
+        "group: B vs A",
+        "--out",
+        out.to_str().unwrap(),
+        "--json",
+    ]);
+    assert!(o.status.success(), "degsea de failed:\n{}", stderr(&o));
+    assert!(o.stdout.is_empty(), "nothing on stdout");
+
+    let table = read_tsv(&out.join("de.tsv"));
+    assert_eq!(table[0], ["gene", "logFC", "logCPM", "PValue", "FDR", "dispersion"]);
+    let rows = &table[1..];
+    let theirs: HashMap<String, Vec<f64>> = read_tsv(&reference.join("exactTest_classic.tsv"))
+        .into_iter()
+        .skip(1)
+        .map(|r| (r[0].clone(), r[1..].iter().map(|v| num(v)).collect()))
+        .collect();
+    assert_eq!(rows.len(), theirs.len());
+    for r in rows {
+        let t = &theirs[&r[0]];
+        let rel = |a: f64, b: f64| if a == b { 0.0 } else { ((a - b) / b).abs() };
+        assert!((num(&r[1]) - t[0]).abs() <= TOL_LOGFC, "{} logFC {} vs {}", r[0], r[1], t[0]);
+        assert!((num(&r[2]) - t[1]).abs() <= TOL_LOGCPM, "{} logCPM {} vs {}", r[0], r[2], t[1]);
+        assert!(rel(num(&r[3]), t[2]) <= TOL_P, "{} PValue {} vs {}", r[0], r[3], t[2]);
+        assert!(rel(num(&r[4]), t[3]) <= TOL_P, "{} FDR {} vs {}", r[0], r[4], t[3]);
+    }
+    // topTags order: increasing PValue, ties by decreasing |logFC|.
+    for w in rows.windows(2) {
+        let (p0, p1) = (num(&w[0][3]), num(&w[1][3]));
+        assert!(p0 < p1 || (p0 == p1 && num(&w[0][1]).abs() >= num(&w[1][1]).abs()), "order at {}", w[1][0]);
+    }
+    // Tagwise dispersions, keyed by row number among the kept genes in classic_disp.tsv.
+    let kept: Vec<String> = read_tsv(&out.join("filter.tsv"))
+        .into_iter()
+        .skip(1)
+        .filter(|r| r[1] == "TRUE")
+        .map(|r| r[0].clone())
+        .collect();
+    let ours_disp: HashMap<&str, f64> = rows.iter().map(|r| (r[0].as_str(), num(&r[5]))).collect();
+    for r in read_tsv(&reference.join("classic_disp.tsv")).iter().skip(1) {
+        let g = &kept[r[0].parse::<usize>().unwrap() - 1];
+        let t = num(&r[2]);
+        assert!(((ours_disp[g.as_str()] - t) / t).abs() <= TOL_TAGWISE, "{g} dispersion");
+    }
+
+    let nf = read_tsv(&out.join("norm_factors.tsv"));
+    assert_eq!(nf[0], ["sample", "group", "lib_size", "norm_factor", "eff_lib_size"]);
+    assert_eq!(nf.len(), 7);
+
+    let manifest: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(out.join("run.json")).unwrap()).unwrap();
+    assert_eq!(manifest["program"], "degsea de");
+    assert_eq!(manifest["genes_in"], 1000);
+    assert_eq!(manifest["genes_kept"], rows.len());
+    let common = manifest["common_dispersion"].as_f64().unwrap();
+    assert!((common / 0.12792170515719151 - 1.0).abs() <= 1e-8, "common {common}");
+    assert_eq!(manifest["parameters"]["de"]["dispersion"], "tagwise");
+    assert_eq!(manifest["parameters"]["de"]["prior_df"], 10.0);
+    assert_eq!(manifest["inputs"].as_array().unwrap().len(), 2);
+    assert_eq!(manifest["inputs"][0]["sha256"].as_str().unwrap().len(), 64);
+    assert!(manifest["timings_seconds"]["exact_test"].as_f64().is_some());
+
+    let json: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(out.join("de.json")).unwrap()).unwrap();
+    assert_eq!(json.as_array().unwrap().len(), rows.len());
+    assert_eq!(json[0]["gene"], rows[0][0].as_str());
+}
+
+#[test]
+fn pasilla_table_matches_edger() {
+    let Some(shared) = shared_or_skip("pasilla_table_matches_edger") else { return };
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("out");
+    let data = shared.join("data/pasilla");
+    let o = de(&[
+        "--counts",
+        data.join("counts.tsv").to_str().unwrap(),
+        "--samples",
+        data.join("samples.tsv").to_str().unwrap(),
+        "--contrast",
+        "condition: treated vs untreated",
+        "--out",
+        out.to_str().unwrap(),
+        "--threads",
+        "2",
+    ]);
+    assert!(o.status.success(), "degsea de failed:\n{}", stderr(&o));
+    let theirs: HashMap<String, Vec<f64>> = read_tsv(&shared.join("reference/pasilla/de.tsv"))
+        .into_iter()
+        .skip(1)
+        .map(|r| (r[0].clone(), r[1..].iter().map(|v| num(v)).collect()))
+        .collect();
+    let rows = read_tsv(&out.join("de.tsv"));
+    assert_eq!(rows.len() - 1, theirs.len());
+    let mut calls = 0;
+    for r in &rows[1..] {
+        let t = &theirs[&r[0]];
+        assert!((num(&r[1]) - t[0]).abs() <= TOL_LOGFC, "{} logFC", r[0]);
+        let p = num(&r[3]);
+        assert!(p == t[2] || ((p - t[2]) / t[2]).abs() <= TOL_P, "{} PValue {p} vs {}", r[0], t[2]);
+        assert_eq!(num(&r[4]) < 0.05, t[3] < 0.05, "{} call", r[0]);
+        calls += usize::from(t[3] < 0.05);
+        assert!(((num(&r[5]) - t[4]) / t[4]).abs() <= TOL_TAGWISE, "{} dispersion", r[0]);
+    }
+    assert!(calls > 500);
+}
+
+#[test]
+fn fixed_and_common_dispersion() {
+    let Some(shared) = shared_or_skip("fixed_and_common_dispersion") else { return };
+    let dir = tempfile::tempdir().unwrap();
+    let sheet = tiny_sheet(dir.path());
+    let counts = shared.join("reference/tiny/counts.tsv");
+    let base = [
+        "--counts",
+        counts.to_str().unwrap(),
+        "--samples",
+        sheet.to_str().unwrap(),
+        "--contrast",
+        "group: B vs A",
+    ];
+    let out = dir.path().join("fixed");
+    let mut args = base.to_vec();
+    args.extend(["--out", out.to_str().unwrap(), "--dispersion", "0.1"]);
+    let o = de(&args);
+    assert!(o.status.success(), "{}", stderr(&o));
+    assert!(stderr(&o).contains("warning: using a fixed dispersion of 0.1"), "{}", stderr(&o));
+    let rows = read_tsv(&out.join("de.tsv"));
+    assert!(rows[1..].iter().all(|r| r[5] == "0.1"));
+    let manifest = std::fs::read_to_string(out.join("run.json")).unwrap();
+    assert!(manifest.contains("fixed dispersion"));
+
+    let out = dir.path().join("common");
+    let mut args = base.to_vec();
+    args.extend(["--out", out.to_str().unwrap(), "--dispersion", "common", "--no-filter"]);
+    let o = de(&args);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let rows = read_tsv(&out.join("de.tsv"));
+    assert_eq!(rows.len() - 1, 1000, "--no-filter keeps every gene");
+    let d = &rows[1][5];
+    assert!(rows[1..].iter().all(|r| &r[5] == d), "one common dispersion");
+}
+
+#[test]
+fn bad_input_exits_2_without_output() {
+    let dir = tempfile::tempdir().unwrap();
+    let counts = dir.path().join("counts.tsv");
+    std::fs::write(&counts, "gene\tS1\tS2\tS3\tS4\ng1\t5\t7\t9\t11\ng2\t3\t-1\t4\t4\n").unwrap();
+    let sheet = dir.path().join("samples.tsv");
+    std::fs::write(&sheet, "sample\tgroup\nS1\tA\nS2\tA\nS3\tB\nS4\tB\n").unwrap();
+    let out = dir.path().join("out");
+    let args = [
+        "--counts",
+        counts.to_str().unwrap(),
+        "--samples",
+        sheet.to_str().unwrap(),
+        "--contrast",
+        "group: B vs A",
+        "--out",
+        out.to_str().unwrap(),
+    ];
+    let o = de(&args);
+    assert_error(&o, &["counts.tsv", "-1"]);
+    assert!(!out.exists(), "no partial output");
+
+    let mut bad = args.to_vec();
+    bad.extend(["--dispersion", "tagwsie"]);
+    let o = de(&bad);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(stderr(&o).contains("tagwsie"));
+    assert!(!out.exists());
+}
