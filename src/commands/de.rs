@@ -7,10 +7,10 @@ use std::path::{Path, PathBuf};
 use std::time::Instant;
 
 use anyhow::Context as _;
+use degsea_core::{CountMatrix, TwoGroups};
 use degsea_de::classic::{ClassicOptions, DeResult, DispersionMethod, classic_de};
 use degsea_de::dispersion::TagwiseDispOptions;
 use degsea_de::norm::Method;
-use degsea_core::{CountMatrix, TwoGroups};
 use degsea_de::{PrepareOptions, Prepared, prepare};
 use degsea_io::output::OutputDir;
 use degsea_io::table::write_f64;

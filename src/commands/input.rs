@@ -55,7 +55,11 @@ pub(crate) struct CountsAndSheet {
 
 /// Reads the counts and the sample sheet, logging what was read and dropped. Errors name the
 /// file, line and value.
-pub(crate) fn read_counts_and_sheet(counts: &[PathBuf], samples: &Path, round: bool) -> anyhow::Result<CountsAndSheet> {
+pub(crate) fn read_counts_and_sheet(
+    counts: &[PathBuf],
+    samples: &Path,
+    round: bool,
+) -> anyhow::Result<CountsAndSheet> {
     let table = read_count_files(counts, &ReadOptions { round })?;
     let counts_name = counts.iter().map(|p| p.display().to_string()).collect::<Vec<_>>().join(", ");
     let format = match table.format {

@@ -103,8 +103,11 @@ pub(crate) fn run(args: Args) -> anyhow::Result<()> {
     if !(args.fdr.is_finite() && args.fdr > 0.0 && args.fdr <= 1.0) {
         anyhow::bail!("--fdr {} is outside (0, 1]", args.fdr);
     }
-    let contrasts: Vec<Contrast> =
-        args.contrast.iter().map(|c| c.parse::<Contrast>().context("--contrast")).collect::<anyhow::Result<_>>()?;
+    let contrasts: Vec<Contrast> = args
+        .contrast
+        .iter()
+        .map(|c| c.parse::<Contrast>().context("--contrast"))
+        .collect::<anyhow::Result<_>>()?;
     let clock = Instant::now();
     let data = input::read_counts_and_sheet(&args.counts, &args.samples, args.round)?;
     let read_seconds = clock.elapsed().as_secs_f64();
@@ -115,15 +118,16 @@ pub(crate) fn run(args: Args) -> anyhow::Result<()> {
     let user_map = args.gene_map.as_deref().map(degsea_io::genemap::read).transpose()?;
     let hashes = input_files(args.counts.iter().chain([&args.samples]).chain(args.gene_map.iter()))?;
 
-    let mut out =
-        OutputDir::new(&args.out).with_context(|| format!("preparing output folder `{}`", args.out.display()))?;
+    let mut out = OutputDir::new(&args.out)
+        .with_context(|| format!("preparing output folder `{}`", args.out.display()))?;
     let several = contrasts.len() > 1;
     for (contrast, groups) in contrasts.iter().zip(&resolved) {
         let sub = if several { PathBuf::from(contrast.slug()) } else { PathBuf::new() };
         if several {
             log::info(&format!("== {contrast} → {}", args.out.join(&sub).display()));
         }
-        let job = Job { args: &args, data: &data, contrast, groups, collections: &collections, hashes: &hashes };
+        let job =
+            Job { args: &args, data: &data, contrast, groups, collections: &collections, hashes: &hashes };
         job.run(&mut out, &sub, user_map.as_ref(), read_seconds)?;
     }
     out.commit().with_context(|| format!("publishing output folder `{}`", args.out.display()))?;
@@ -152,7 +156,13 @@ struct Ranking {
 
 impl Job<'_> {
     /// DE, ranking, GSEA, plots and manifest, all staged under `sub`.
-    fn run(&self, out: &mut OutputDir, sub: &Path, user_map: Option<&GeneMap>, read_seconds: f64) -> anyhow::Result<()> {
+    fn run(
+        &self,
+        out: &mut OutputDir,
+        sub: &Path,
+        user_map: Option<&GeneMap>,
+        read_seconds: f64,
+    ) -> anyhow::Result<()> {
         let args = self.args;
         let mut warnings = Warnings::default();
         let mut timings: Vec<(&str, f64)> = vec![("read", read_seconds)];
@@ -170,9 +180,8 @@ impl Job<'_> {
 
         let clock = Instant::now();
         let opts = args.gsea.options();
-        let result = degsea_gsea::run(&ranking.list, self.collections, &opts).map_err(|e| {
-            anyhow::anyhow!("GSEA of contrast `{}`: {e}", self.contrast)
-        })?;
+        let result = degsea_gsea::run(&ranking.list, self.collections, &opts)
+            .map_err(|e| anyhow::anyhow!("GSEA of contrast `{}`: {e}", self.contrast))?;
         for w in &result.warnings {
             warnings.push(w.clone());
         }
@@ -199,7 +208,12 @@ impl Job<'_> {
     }
 
     /// Scores genes, maps ids to gene-set symbols where needed and collapses duplicates.
-    fn rank(&self, de_run: &DeRun, user_map: Option<&GeneMap>, warnings: &mut Warnings) -> anyhow::Result<Ranking> {
+    fn rank(
+        &self,
+        de_run: &DeRun,
+        user_map: Option<&GeneMap>,
+        warnings: &mut Warnings,
+    ) -> anyhow::Result<Ranking> {
         let genes = de_run.prepared.counts.genes();
         let r = &de_run.result;
         let scores = rank_scores(self.args.rank_by.into(), &r.log_fc, &r.p_value);
@@ -258,8 +272,13 @@ impl Job<'_> {
         result: &GseaResult,
     ) -> anyhow::Result<()> {
         let args = self.args;
-        let style =
-            Style { fdr: args.fdr, title: None, width: None, height: None, groups: plot::labels_from_contrast(self.contrast) };
+        let style = Style {
+            fdr: args.fdr,
+            title: None,
+            width: None,
+            height: None,
+            groups: plot::labels_from_contrast(self.contrast),
+        };
         let rows: Vec<GseaRow> = result
             .rows
             .iter()

@@ -4,6 +4,7 @@
 //! here we check that the CLI writes the agreed files, that `--threads` and the input line
 //! order do not change a single byte, and that bad input gives one clear error.
 
+use std::fmt::Write as _;
 use std::fs;
 use std::path::Path;
 
@@ -76,7 +77,10 @@ fn writes_the_agreed_columns_and_run_summary() {
 fn ensembl_ids_give_a_helpful_error_and_no_output() {
     let tmp = tempfile::tempdir().unwrap();
     let ranks = tmp.path().join("ens.rnk");
-    let text: String = (0..200).map(|i| format!("ENSG{i:011}\t{}\n", f64::from(i) - 99.5)).collect();
+    let mut text = String::new();
+    for i in 0..200 {
+        writeln!(text, "ENSG{i:011}\t{}", f64::from(i) - 99.5).unwrap();
+    }
     fs::write(&ranks, text).unwrap();
     let out = tmp.path().join("o");
     let o = gsea(&ranks, &out, &[]);

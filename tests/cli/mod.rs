@@ -7,4 +7,5 @@ mod errors;
 mod gsea;
 mod normalize;
 mod plot;
+mod run;
 mod simulate;

@@ -3,6 +3,8 @@
 //! mapped to the first symbol of the bundled map, largest |z| kept per symbol.
 //! Tolerance 1e-9 relative (issue 5); in practice the log-scale qnorm port is exact.
 
+#![allow(clippy::unwrap_used, reason = "test code: a panic is a test failure")]
+
 use std::collections::HashMap;
 use std::path::PathBuf;
 
@@ -42,7 +44,8 @@ fn airway_ranks_match_reference() {
     let ranked = collapse_by_name(&names, &scores);
 
     let reference = tsv(&shared.join("reference/airway/ranks.rnk"));
-    let expected: HashMap<&str, f64> = reference.iter().map(|r| (r[0].as_str(), r[1].parse().unwrap())).collect();
+    let expected: HashMap<&str, f64> =
+        reference.iter().map(|r| (r[0].as_str(), r[1].parse().unwrap())).collect();
     assert_eq!(ranked.names.len(), expected.len(), "number of ranked symbols");
     let mut worst = (0.0_f64, String::new(), 0.0, 0.0);
     for (name, &got) in ranked.names.iter().zip(&ranked.scores) {

@@ -1,6 +1,8 @@
 //! The readers on real files from `../shared`: the count matrices of `data/` and the HTSeq-count
 //! outputs of `bam/htseq_example_data`. Skips with a printed line when `../shared` is absent.
 
+#![allow(clippy::unwrap_used, reason = "test code: a panic is a test failure")]
+
 use std::path::{Path, PathBuf};
 
 use degsea_io::counts::{CountFormat, ReadOptions, read_count_files, read_counts};

@@ -2,6 +2,8 @@
 //! content and order, PNGs decode at the size implied by the dpi, and output is byte-identical
 //! from run to run (no system font, no clock, no hash-map order).
 
+#![allow(clippy::unwrap_used, reason = "test code: a panic is a test failure")]
+
 use degsea_plot::{
     EnrichmentInput, EnrichmentOptions, GroupLabels, NesBarEntry, NesBarOptions, VolcanoOptions,
     VolcanoPoint, enrichment_svg, nes_bar_svg, svg_to_png, volcano_svg,
