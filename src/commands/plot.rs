@@ -161,10 +161,28 @@ pub(crate) struct Style {
 
 /// Group labels from a contrast spec: `cluster: 2+3 vs 1` → `cluster 2+3`, `cluster 1`.
 pub(crate) fn labels_from_contrast(c: &Contrast) -> GroupLabels {
-    GroupLabels::new(
-        format!("{} {}", c.column, c.test_levels.join("+")),
-        format!("{} {}", c.column, c.reference_levels.join("+")),
-    )
+    GroupLabels::new(group_label(&c.column, &c.test_levels), group_label(&c.column, &c.reference_levels))
+}
+
+/// A readable group name: levels that repeat the column name (`cluster2`, `cluster3` of column
+/// `cluster`) become `clusters 2+3`; other levels are joined as they are (`treated`).
+fn group_label(column: &str, levels: &[String]) -> String {
+    let suffixes: Option<Vec<&str>> = levels
+        .iter()
+        .map(|l| {
+            let rest = l
+                .get(column.len()..)
+                .filter(|_| l.len() > column.len() && l[..column.len()].eq_ignore_ascii_case(column));
+            rest.map(|r| r.trim_start_matches(['_', '-', '.', ' ']))
+        })
+        .collect();
+    match suffixes {
+        Some(s) if !column.is_empty() && s.iter().all(|x| !x.is_empty()) => {
+            let plural = if s.len() > 1 { "s" } else { "" };
+            format!("{column}{plural} {}", s.join("+"))
+        }
+        _ => levels.join("+"),
+    }
 }
 
 /// Group labels from `--contrast`, else from the `contrast` recorded in `DIR/run.json`.
@@ -447,6 +465,16 @@ pub(crate) fn write_images(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn group_labels_drop_the_repeated_column_name() {
+        let c: Contrast = "cluster: cluster2+cluster3 vs cluster1".parse().unwrap();
+        let g = labels_from_contrast(&c);
+        assert_eq!((g.test.as_str(), g.reference.as_str()), ("clusters 2+3", "cluster 1"));
+        let c: Contrast = "dex: treated vs control".parse().unwrap();
+        let g = labels_from_contrast(&c);
+        assert_eq!((g.test.as_str(), g.reference.as_str()), ("treated", "control"));
+    }
 
     #[test]
     fn file_stems_are_safe() {
