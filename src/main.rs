@@ -6,6 +6,7 @@
 
 mod commands;
 mod log;
+mod progress;
 
 use std::process::ExitCode;
 

@@ -25,6 +25,7 @@ use crate::commands::manifest::{Warnings, input_files, timings_json};
 use crate::commands::plot::{self, Format, GseaRow, Style};
 use crate::commands::simulate::ENSEMBL_TO_SYMBOL;
 use crate::log;
+use crate::progress::Progress;
 
 /// How the bundled map is named in logs and run.json.
 const BUNDLED_MAP_NAME: &str = "bundled ensembl_to_symbol.human (org.Hs.eg.db 3.16.0)";
@@ -166,6 +167,8 @@ impl Job<'_> {
         let args = self.args;
         let mut warnings = Warnings::default();
         let mut timings: Vec<(&str, f64)> = vec![("read", read_seconds)];
+        let progress = Progress::new();
+        progress.stage(&format!("{}: dispersion and exact test", self.contrast));
 
         let de_run = de::analyse(&self.data.table.matrix, self.groups, &args.de, &mut warnings)?;
         timings.extend(de_run.timings.iter().copied());
@@ -173,11 +176,13 @@ impl Job<'_> {
         de::write_tables(out, sub, self.data.table.matrix.genes(), self.groups, &de_run, false)?;
         timings.push(("write_de", clock.elapsed().as_secs_f64()));
 
+        progress.stage(&format!("{}: ranking", self.contrast));
         let clock = Instant::now();
         let ranking = self.rank(&de_run, user_map, &mut warnings)?;
         out.write(sub.join("ranks.rnk"), rnk_text(&ranking.list).as_bytes())?;
         timings.push(("rank", clock.elapsed().as_secs_f64()));
 
+        progress.stage(&format!("{}: GSEA ({})", self.contrast, args.gsea.options().method.as_str()));
         let clock = Instant::now();
         let opts = args.gsea.options();
         let result = degsea_gsea::run(&ranking.list, self.collections, &opts)
@@ -197,6 +202,7 @@ impl Job<'_> {
         ));
 
         if !args.no_plots {
+            progress.stage(&format!("{}: plots", self.contrast));
             let clock = Instant::now();
             self.plots(out, sub, &de_run, &ranking.list, &result)?;
             timings.push(("plots", clock.elapsed().as_secs_f64()));
