@@ -7,10 +7,11 @@ use anyhow::Context as _;
 use degsea_de::norm::Method;
 use degsea_de::{PrepareOptions, prepare};
 use degsea_io::output::OutputDir;
-use degsea_io::table::{r_bool, write_f64};
+use degsea_io::table::write_f64;
 use rayon::prelude::*;
 
 use crate::commands::input::{InputArgs, read_inputs};
+use crate::commands::tables::{write_filter, write_norm_factors};
 use crate::log;
 
 /// Rows of log-CPM formatted per parallel task.
@@ -71,35 +72,12 @@ pub(crate) fn run(args: Args) -> anyhow::Result<()> {
 
     let genes = inputs.table.matrix.genes();
     let samples = prepared.counts.samples();
-    let eff = prepared.eff_lib_sizes();
     let log_cpm = prepared.log_cpm(degsea_de::cpm::PRIOR_COUNT);
     let dest = out_dir.display().to_string();
     let mut out = OutputDir::new(&out_dir).with_context(|| format!("preparing output folder `{dest}`"))?;
     (|| -> std::io::Result<()> {
-        let mut w = out.create("filter.tsv")?;
-        writeln!(w, "gene\tkeep")?;
-        for (g, &k) in genes.iter().zip(&prepared.keep) {
-            writeln!(w, "{g}\t{}", r_bool(k))?;
-        }
-        w.flush()?;
-
-        let mut w = out.create("norm_factors.tsv")?;
-        writeln!(w, "sample\tgroup\tlib_size\tnorm_factor\teff_lib_size")?;
-        for (j, s) in samples.iter().enumerate() {
-            let group = if prepared.group[j] == 1 {
-                &inputs.groups.test_label
-            } else {
-                &inputs.groups.reference_label
-            };
-            write!(w, "{s}\t{group}\t")?;
-            write_f64(&mut w, prepared.lib_sizes[j])?;
-            w.write_all(b"\t")?;
-            write_f64(&mut w, prepared.norm_factors[j])?;
-            w.write_all(b"\t")?;
-            write_f64(&mut w, eff[j])?;
-            w.write_all(b"\n")?;
-        }
-        w.flush()?;
+        write_filter(&mut out.create("filter.tsv")?, genes, &prepared.keep)?;
+        write_norm_factors(&mut out.create("norm_factors.tsv")?, &prepared, &inputs.groups)?;
 
         let mut w = out.create("logcpm.tsv")?;
         write!(w, "gene")?;
