@@ -165,7 +165,8 @@ pub(crate) fn labels_from_contrast(c: &Contrast) -> GroupLabels {
 }
 
 /// A readable group name: levels that repeat the column name (`cluster2`, `cluster3` of column
-/// `cluster`) become `clusters 2+3`; other levels are joined as they are (`treated`).
+/// `cluster`) become `clusters 2+3`; numeric levels keep the column name (`cluster 2+3`); other
+/// levels are joined as they are (`treated`).
 fn group_label(column: &str, levels: &[String]) -> String {
     let suffixes: Option<Vec<&str>> = levels
         .iter()
@@ -180,6 +181,9 @@ fn group_label(column: &str, levels: &[String]) -> String {
         Some(s) if !column.is_empty() && s.iter().all(|x| !x.is_empty()) => {
             let plural = if s.len() > 1 { "s" } else { "" };
             format!("{column}{plural} {}", s.join("+"))
+        }
+        _ if !column.is_empty() && levels.iter().all(|l| l.parse::<f64>().is_ok()) => {
+            format!("{column} {}", levels.join("+"))
         }
         _ => levels.join("+"),
     }
@@ -474,6 +478,9 @@ mod tests {
         let c: Contrast = "dex: treated vs control".parse().unwrap();
         let g = labels_from_contrast(&c);
         assert_eq!((g.test.as_str(), g.reference.as_str()), ("treated", "control"));
+        let c: Contrast = "cluster: 2+3 vs 1".parse().unwrap();
+        let g = labels_from_contrast(&c);
+        assert_eq!((g.test.as_str(), g.reference.as_str()), ("cluster 2+3", "cluster 1"));
     }
 
     #[test]
