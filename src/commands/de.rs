@@ -18,6 +18,7 @@ use serde_json::{Value, json};
 
 use crate::commands::input::{InputArgs, read_inputs};
 use crate::commands::manifest::{Warnings, input_files, num, timings_json};
+use crate::commands::normalize::summarize_factors;
 use crate::commands::tables::{write_filter, write_norm_factors};
 use crate::log;
 
@@ -145,7 +146,7 @@ pub(crate) fn analyse(
         "{} kept {n_kept} of {n_in} genes; {} factors {}",
         if params.no_filter { "no filter:" } else { "filterByExpr" },
         params.norm,
-        prepared.norm_factors.iter().map(|f| format!("{f:.4}")).collect::<Vec<_>>().join(" ")
+        summarize_factors(&prepared.norm_factors)
     ));
 
     if let DispersionMethod::Fixed(v) = params.dispersion {

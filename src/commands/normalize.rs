@@ -36,7 +36,7 @@ pub(crate) struct Args {
 }
 
 /// The factors for the log: all of them for a few samples, else their range.
-fn summarize_factors(f: &[f64]) -> String {
+pub(crate) fn summarize_factors(f: &[f64]) -> String {
     if f.len() <= 12 {
         f.iter().map(|x| format!("{x:.4}")).collect::<Vec<_>>().join(" ")
     } else {
