@@ -47,3 +47,12 @@ pub fn assert_error(o: &Output, needles: &[&str]) {
     }
     assert!(o.stdout.is_empty(), "stdout should be empty on error");
 }
+
+/// A TSV file as rows of fields (panics naming the file if it cannot be read).
+pub fn read_tsv(path: &Path) -> Vec<Vec<String>> {
+    std::fs::read_to_string(path)
+        .unwrap_or_else(|e| panic!("{}: {e}", path.display()))
+        .lines()
+        .map(|l| l.split('\t').map(str::to_owned).collect())
+        .collect()
+}

@@ -4,21 +4,13 @@
 use std::collections::HashMap;
 use std::path::Path;
 
-use crate::util::{assert_error, run, shared_or_skip, stderr};
+use crate::util::{assert_error, read_tsv, run, shared_or_skip, stderr};
 
 /// ALGORITHMS.md §C tolerances.
 const TOL_LOGFC: f64 = 1e-10;
 const TOL_LOGCPM: f64 = 1e-10;
 const TOL_P: f64 = 1e-6;
 const TOL_TAGWISE: f64 = 1e-7;
-
-fn read_tsv(path: &Path) -> Vec<Vec<String>> {
-    std::fs::read_to_string(path)
-        .unwrap_or_else(|e| panic!("{}: {e}", path.display()))
-        .lines()
-        .map(|l| l.split('\t').map(str::to_owned).collect())
-        .collect()
-}
 
 fn num(s: &str) -> f64 {
     s.parse().unwrap_or_else(|e| panic!("`{s}`: {e}"))

@@ -2,21 +2,12 @@
 
 use std::collections::HashMap;
 use std::fmt::Write as _;
-use std::path::Path;
 
-use crate::util::{run, shared_or_skip, stderr};
+use crate::util::{read_tsv, run, shared_or_skip, stderr};
 
 /// ALGORITHMS.md §C: TMM factors ≤ 1e-12 relative, log-CPM ≤ 1e-12 absolute.
 const TMM_REL_TOL: f64 = 1e-12;
 const LOGCPM_ABS_TOL: f64 = 1e-12;
-
-fn read_tsv(path: &Path) -> Vec<Vec<String>> {
-    std::fs::read_to_string(path)
-        .unwrap_or_else(|e| panic!("{}: {e}", path.display()))
-        .lines()
-        .map(|l| l.split('\t').map(str::to_owned).collect())
-        .collect()
-}
 
 fn normalize(args: &[&str]) {
     let mut all = vec!["normalize"];
