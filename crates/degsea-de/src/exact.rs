@@ -9,7 +9,7 @@ use ndarray::ArrayView2;
 use rayon::prelude::*;
 
 use crate::onegroup::{Dispersion, ROWS_PER_TASK, mglm_one_group};
-use crate::pseudo::q2qnbinom;
+use crate::pseudo::{q2qnbinom, q2qnbinom_fast};
 use crate::sums::{Accumulator, accurate_mean, accurate_sum};
 
 /// edgeR `exactTest` default `big.count`: above this (both groups) the beta approximation is used.
@@ -49,6 +49,8 @@ pub struct ExactTestResult {
 #[derive(Debug, Clone, Copy)]
 struct GeneSums {
     log_fc: f64,
+    /// `exp` of the one-group fit over both groups (the pseudo-counts' rate).
+    rate: f64,
     sum1: f64,
     sum2: f64,
     dispersion: f64,
@@ -119,16 +121,12 @@ pub fn exact_test(
                 let ab = mglm_one_group(y, &offsets, phi);
                 let e = ab.beta.exp();
                 let out_mean = e * lib_average;
-                let mut s1 = Accumulator::default();
-                let mut s2 = Accumulator::default();
-                for j in 0..n {
-                    let z = q2qnbinom(y[j], e * lib_sizes[j], out_mean, phi);
-                    if is_test[j] { s2.add(z) } else { s1.add(z) }
-                }
+                let sums = PseudoSums { is_test, lib_sizes, out_mean, phi }.sums(y, e, q2qnbinom_fast);
                 GeneSums {
                     log_fc,
-                    sum1: s1.value(),
-                    sum2: s2.value(),
+                    rate: e,
+                    sum1: sums.0,
+                    sum2: sums.1,
                     dispersion: phi,
                     converged: a1.converged && a2.converged && ab.converged,
                 }
@@ -150,13 +148,61 @@ pub fn exact_test(
     let p_value: Vec<f64> = sums
         .par_iter()
         .with_min_len(ROWS_PER_TASK / 16)
-        .map(|s| exact_test_double_tail(s.sum1, s.sum2, n1, n2, s.dispersion, options.big_count, totals))
+        .enumerate()
+        .map(|(g, s)| {
+            let p = exact_test_double_tail(s.sum1, s.sum2, n1, n2, s.dispersion, options.big_count, totals);
+            if (p - 1.0).abs() >= NEAR_ONE {
+                return p;
+            }
+            // Whether the p-value caps at exactly 1 is decided in the last bits of the sums.
+            let y: Vec<f64> = counts.row(g).iter().map(|&c| f64::from(c)).collect();
+            let plan = PseudoSums { is_test, lib_sizes, out_mean: s.rate * lib_average, phi: s.dispersion };
+            let (u1, u2) = plan.sums(&y, s.rate, q2qnbinom);
+            exact_test_double_tail(u1, u2, n1, n2, s.dispersion, options.big_count, totals)
+        })
         .collect();
     ExactTestResult {
         log_fc: sums.iter().map(|s| s.log_fc).collect(),
         p_value,
         nonconverged: sums.iter().filter(|s| !s.converged).count(),
     }
+}
+
+/// What the exact test's pseudo-counts of one gene need besides its counts.
+struct PseudoSums<'a> {
+    is_test: &'a [bool],
+    lib_sizes: &'a [f64],
+    out_mean: f64,
+    phi: f64,
+}
+
+impl PseudoSums<'_> {
+    /// Pseudo-count sums of the reference and test groups: `y` mapped from `rate · L_j` to
+    /// `out_mean` by `q2q`. Where rounding a sum could depend on ~1e-14 (the fast map's
+    /// distance from R's), the sums are recomputed with [`q2qnbinom`].
+    fn sums(&self, y: &[f64], rate: f64, q2q: fn(f64, f64, f64, f64) -> f64) -> (f64, f64) {
+        let with = |q2q: fn(f64, f64, f64, f64) -> f64| {
+            let mut s1 = Accumulator::default();
+            let mut s2 = Accumulator::default();
+            for (j, &v) in y.iter().enumerate() {
+                let z = q2q(v, rate * self.lib_sizes[j], self.out_mean, self.phi);
+                if self.is_test[j] { s2.add(z) } else { s1.add(z) }
+            }
+            (s1.value(), s2.value())
+        };
+        let sums = with(q2q);
+        if near_half(sums.0) || near_half(sums.1) { with(q2qnbinom) } else { sums }
+    }
+}
+
+/// Doubletail p-values this close to 1 are recomputed term by term, as edgeR sums them, so
+/// that the cap at 1 applies exactly where edgeR applies it.
+const NEAR_ONE: f64 = 1e-9;
+
+/// Whether rounding `v` could depend on its last ~1e-9 relative: the exact test rounds the
+/// pseudo-count sums, so such sums are recomputed with R's own quantile algorithm.
+fn near_half(v: f64) -> bool {
+    ((v - v.floor()) - 0.5).abs() <= 1e-9 * v.abs().max(1.0)
 }
 
 /// Doubletail exact p-value of one gene from its (unrounded) pseudo-count sums `u1`, `u2` over
@@ -202,17 +248,56 @@ pub fn exact_test_double_tail(
         let size1 = n1 / dispersion;
         let size2 = n2 / dispersion;
         let p_bot = dnbinom_mu(s, (n1 + n2) / dispersion, s, false);
+        p = 2.0 * tail_sum(s1, s, size1, size2, mu1, mu2, false) / p_bot;
+        if (p - 1.0).abs() < NEAR_ONE {
+            // Whether edgeR caps at exactly 1 is decided in the last bits: sum as it does.
+            p = 2.0 * tail_sum(s1, s, size1, size2, mu1, mu2, true) / p_bot;
+        }
+    }
+    // R's pmin(p, 1): NaN stays NaN.
+    if p > 1.0 { 1.0 } else { p }
+}
+
+/// The doubletail's tail: `Σ dnbinom(x; size1, mu1) · dnbinom(s − x; size2, mu2)` over
+/// `x ∈ [0, s1]` when `s1` lies below the conditional mean, else over `x ∈ [s1, s]`.
+///
+/// The terms are walked outwards from `x = s1` (the term nearest the mode) by their ratio
+/// `t(x+1)/t(x) = (x + size1)(s − x) / ((x + 1)(s − x − 1 + size2))` (the `mu/(size + mu)`
+/// factors cancel because `mu1/size1 = mu2/size2 = φ s/(n1 + n2)`), relative to `t(s1)`: two
+/// `dnbinom` calls per gene instead of two per term, the same sum to ~1e-13 relative. Where
+/// `t(s1)` is not a normal number, or with `as_edger`, every term is computed as edgeR does.
+fn tail_sum(s1: f64, s: f64, size1: f64, size2: f64, mu1: f64, mu2: f64, as_edger: bool) -> f64 {
+    let (from, to) = if s1 < mu1 { (0.0, s1) } else { (s1, s) };
+    let start = dnbinom_mu(s1, size1, mu1, false) * dnbinom_mu(s - s1, size2, mu2, false);
+    if as_edger || !start.is_normal() {
         let mut top = Accumulator::default();
-        let (from, to) = if s1 < mu1 { (0.0, s1) } else { (s1, s) };
         let mut x = from;
         while x <= to {
             top.add(dnbinom_mu(x, size1, mu1, false) * dnbinom_mu(s - x, size2, mu2, false));
             x += 1.0;
         }
-        p = 2.0 * top.value() / p_bot;
+        return top.value();
     }
-    // R's pmin(p, 1): NaN stays NaN.
-    if p > 1.0 { 1.0 } else { p }
+    let mut rel = 1.0;
+    let mut term = 1.0;
+    if s1 < mu1 {
+        // Downwards: t(x−1)/t(x) = x (s − x + size2) / ((x − 1 + size1)(s − x + 1)).
+        let mut x = s1;
+        while x > 0.0 {
+            term *= x * (s - x + size2) / ((x - 1.0 + size1) * (s - x + 1.0));
+            rel += term;
+            x -= 1.0;
+        }
+    } else {
+        let mut x = s1;
+        while x < s {
+            term *= (x + size1) * (s - x) / ((x + 1.0) * (s - x - 1.0 + size2));
+            rel += term;
+            x += 1.0;
+        }
+    }
+    debug_assert!(to >= from);
+    start * rel
 }
 
 /// Beta approximation to the exact test for large counts, on the unrounded pseudo-count sums.
@@ -327,6 +412,28 @@ mod tests {
         // the p-value sums outcomes at most as likely: 1/27 + 6/27 + 8/27.
         let pv = binom_test(0.0, 3.0, 1.0 / 3.0, (0.0, 0.0));
         assert!((pv - 15.0 / 27.0).abs() < 1e-14, "{pv}");
+    }
+
+    #[test]
+    fn tail_recurrence_matches_term_by_term_sums() {
+        let mut worst: f64 = 0.0;
+        for &(n1, n2) in &[(3.0, 3.0), (2.0, 7.0), (19.0, 19.0)] {
+            for &phi in &[0.002, 0.05, 0.4, 3.0] {
+                for s in [0.0_f64, 1.0, 7.0, 60.0, 850.0, 2400.0] {
+                    let mu = s / (n1 + n2);
+                    let (mu1, mu2) = (n1 * mu, n2 * mu);
+                    for s1 in [0.0, (s * 0.1).floor(), (s * 0.5).floor(), (mu1 + 1.0).floor().min(s), s] {
+                        let (size1, size2) = (n1 / phi, n2 / phi);
+                        let fast = tail_sum(s1, s, size1, size2, mu1, mu2, false);
+                        let slow = tail_sum(s1, s, size1, size2, mu1, mu2, true);
+                        if slow > 0.0 {
+                            worst = worst.max((fast / slow - 1.0).abs());
+                        }
+                    }
+                }
+            }
+        }
+        assert!(worst < 1e-12, "worst relative difference {worst:e}");
     }
 
     #[test]

@@ -203,6 +203,13 @@ pub fn lgamma(x: f64) -> f64 {
     M_LN_SQRT_PID2 + (x - 0.5) * y.ln() - x - sinpiy.ln() - lgammacor(y)
 }
 
+thread_local! {
+    /// The last two `stirlerr` values computed through `lgamma` (n ≤ 15, not a half-integer):
+    /// `qgamma` and edgeR's pseudo-counts evaluate the same shape many times in a row.
+    static STIRLERR_MEMO: std::cell::Cell<[(f64, f64); 2]> =
+        const { std::cell::Cell::new([(f64::NAN, f64::NAN); 2]) };
+}
+
 /// `stirlerr(n)` = log(n!) − log(√(2πn)·(n/e)^n) (Loader 2000).
 pub(crate) fn stirlerr(n: f64) -> f64 {
     const S0: f64 = 0.083333333333333333333; // 1/12
@@ -249,7 +256,15 @@ pub(crate) fn stirlerr(n: f64) -> f64 {
         if nn == f64::from(nn as i32) && nn >= 0.0 {
             return SFERR_HALVES[nn as usize];
         }
-        return lgamma(n + 1.0) - (n + 0.5) * n.ln() + n - M_LN_SQRT_2PI;
+        return STIRLERR_MEMO.with(|memo| {
+            let last = memo.get();
+            if let Some(&(_, v)) = last.iter().find(|(key, _)| key.to_bits() == n.to_bits()) {
+                return v;
+            }
+            let v = lgamma(n + 1.0) - (n + 0.5) * n.ln() + n - M_LN_SQRT_2PI;
+            memo.set([(n, v), last[0]]);
+            v
+        });
     }
     let nn = n * n;
     if n > 500.0 {

@@ -408,6 +408,13 @@ fn qchisq_appr(p: f64, nu: f64, g: f64, lower_tail: bool, log_p: bool, tol: f64)
     ch
 }
 
+thread_local! {
+    /// `lgamma` of the last shape `qgamma` saw: edgeR's pseudo-counts invert one output
+    /// distribution for every sample of a group in a row.
+    static LGAMMA_SHAPE_MEMO: std::cell::Cell<(f64, f64)> =
+        const { std::cell::Cell::new((f64::NAN, f64::NAN)) };
+}
+
 /// Gamma quantile function, exactly as R's `qgamma(p, shape, scale = scale, lower.tail,
 /// log.p)` (AS 91 seven-term Taylor iteration followed by up to 20 Newton steps on the log
 /// scale).
@@ -449,7 +456,15 @@ pub fn qgamma(p: f64, shape: f64, scale: f64, lower_tail: bool, log_p: bool) -> 
         max_it_newton = 7;
     }
     let mut p_ = dt_qiv(p, lower_tail, log_p);
-    let mut g = lgamma(alpha);
+    let mut g = LGAMMA_SHAPE_MEMO.with(|memo| {
+        let (key, value) = memo.get();
+        if key.to_bits() == alpha.to_bits() {
+            return value;
+        }
+        let value = lgamma(alpha);
+        memo.set((alpha, value));
+        value
+    });
 
     let mut ch = qchisq_appr(p, 2.0 * alpha, g, lower_tail, log_p, EPS1);
     'phase2: {
