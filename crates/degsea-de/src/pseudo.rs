@@ -33,6 +33,11 @@ pub const Q2Q_ZERO_MEAN_OFFSET: f64 = 0.25;
 /// # References
 /// edgeR 3.40.2 `R/q2qnbinom.R: q2qnbinom` (Robinson & Smyth 2008, Biostatistics 9:321).
 pub fn q2qnbinom(x: f64, input_mean: f64, output_mean: f64, dispersion: f64) -> f64 {
+    q2q(x, input_mean, output_mean, dispersion, false)
+}
+
+/// The body of [`q2qnbinom`] (`newton = false`) and [`q2qnbinom_fast`] (`newton = true`).
+fn q2q(x: f64, input_mean: f64, output_mean: f64, dispersion: f64, newton: bool) -> f64 {
     let (mut mu_in, mut mu_out) = (input_mean, output_mean);
     if mu_in < Q2Q_ZERO_MEAN || mu_out < Q2Q_ZERO_MEAN {
         mu_in += Q2Q_ZERO_MEAN_OFFSET;
@@ -45,9 +50,13 @@ pub fn q2qnbinom(x: f64, input_mean: f64, output_mean: f64, dispersion: f64) -> 
     // Upper tails when x >= mean, lower tails otherwise.
     let lower = x < mu_in;
     let lp1 = pnorm(x, mu_in, v_in.sqrt(), lower, true);
-    let lp2 = pgamma(x, mu_in / r_in, r_in, lower, true);
+    let (shape_in, shape_out) = (mu_in / r_in, mu_out / r_out);
+    let lp2 = pgamma(x, shape_in, r_in, lower, true);
     let q1 = qnorm(lp1, mu_out, v_out.sqrt(), lower, true);
-    let q2 = qgamma(lp2, mu_out / r_out, r_out, lower, true);
+    let q2 = newton
+        .then(|| GammaMap { x, shape_in, scale_in: r_in, shape_out, scale_out: r_out, lower }.quantile(lp2))
+        .flatten()
+        .unwrap_or_else(|| qgamma(lp2, shape_out, r_out, lower, true));
     f64::midpoint(q1, q2)
 }
 
@@ -66,24 +75,7 @@ pub fn q2qnbinom(x: f64, input_mean: f64, output_mean: f64, dispersion: f64) -> 
 /// # References
 /// edgeR 3.40.2 `R/q2qnbinom.R: q2qnbinom`; Wilson & Hilferty (1931), PNAS 17:684 (start).
 pub fn q2qnbinom_fast(x: f64, input_mean: f64, output_mean: f64, dispersion: f64) -> f64 {
-    let (mut mu_in, mut mu_out) = (input_mean, output_mean);
-    if mu_in < Q2Q_ZERO_MEAN || mu_out < Q2Q_ZERO_MEAN {
-        mu_in += Q2Q_ZERO_MEAN_OFFSET;
-        mu_out += Q2Q_ZERO_MEAN_OFFSET;
-    }
-    let r_in = 1.0 + dispersion * mu_in;
-    let v_in = mu_in * r_in;
-    let r_out = 1.0 + dispersion * mu_out;
-    let v_out = mu_out * r_out;
-    let lower = x < mu_in;
-    let lp1 = pnorm(x, mu_in, v_in.sqrt(), lower, true);
-    let (shape_in, shape_out) = (mu_in / r_in, mu_out / r_out);
-    let lp2 = pgamma(x, shape_in, r_in, lower, true);
-    let q1 = qnorm(lp1, mu_out, v_out.sqrt(), lower, true);
-    let q2 = GammaMap { x, shape_in, scale_in: r_in, shape_out, scale_out: r_out, lower }
-        .quantile(lp2)
-        .unwrap_or_else(|| qgamma(lp2, shape_out, r_out, lower, true));
-    f64::midpoint(q1, q2)
+    q2q(x, input_mean, output_mean, dispersion, true)
 }
 
 /// Newton steps allowed by [`q2qnbinom_fast`] before it falls back to R's `qgamma`.
