@@ -189,6 +189,90 @@ pub enum Error {
         /// The first file, whose gene list is the reference.
         first_file: String,
     },
+    /// A GMT line lacks the description column (fewer than two tab-separated fields).
+    #[error("{file}:{line}: gene-set line `{text}` has no tab-separated description column")]
+    GmtNoDescription {
+        /// The file as given.
+        file: String,
+        /// The offending line.
+        line: u64,
+        /// The start of the offending line.
+        text: String,
+    },
+    /// A GMT set name (first field) is empty.
+    #[error("{file}:{line}: empty gene-set name")]
+    GmtEmptyName {
+        /// The file as given.
+        file: String,
+        /// The offending line.
+        line: u64,
+    },
+    /// Two GMT lines define a set of the same name.
+    #[error("{file}:{line}: gene set `{name}` is defined again (first at line {first})")]
+    GmtDuplicateSet {
+        /// The file as given.
+        file: String,
+        /// The second definition.
+        line: u64,
+        /// The first definition.
+        first: u64,
+        /// The set name.
+        name: String,
+    },
+    /// A GMT file holds no gene set at all.
+    #[error("{file}: no gene sets found (expected `name<TAB>description<TAB>genes…` lines)")]
+    GmtEmpty {
+        /// The file as given.
+        file: String,
+    },
+    /// An RNK line has a gene but no score column.
+    #[error("{file}:{line}: line `{text}` has no score column (expected `gene<TAB>score`)")]
+    RnkNoScore {
+        /// The file as given.
+        file: String,
+        /// The offending line.
+        line: u64,
+        /// The start of the offending line.
+        text: String,
+    },
+    /// An RNK score is not a number (after the optional header line).
+    #[error("{file}:{line}: score `{value}` of gene `{gene}` is not a number")]
+    RnkNotANumber {
+        /// The file as given.
+        file: String,
+        /// The offending line.
+        line: u64,
+        /// The gene.
+        gene: String,
+        /// The score field as written.
+        value: String,
+    },
+    /// An RNK score is NaN or infinite.
+    #[error("{file}:{line}: score `{value}` of gene `{gene}` is not finite (NaN and Inf are not allowed)")]
+    RnkNonFinite {
+        /// The file as given.
+        file: String,
+        /// The offending line.
+        line: u64,
+        /// The gene.
+        gene: String,
+        /// The score field as written.
+        value: String,
+    },
+    /// An RNK gene field is empty.
+    #[error("{file}:{line}: empty gene name")]
+    RnkEmptyGene {
+        /// The file as given.
+        file: String,
+        /// The offending line.
+        line: u64,
+    },
+    /// An RNK file ranks no gene.
+    #[error("{file}: no ranked genes found (expected `gene<TAB>score` lines)")]
+    RnkEmpty {
+        /// The file as given.
+        file: String,
+    },
     /// The data read violate a domain rule (reported by `degsea-core`).
     #[error("{file}: {source}")]
     Invalid {

@@ -9,85 +9,30 @@
 //! let c = degsea_io::gmt::parse(text.as_bytes(), "inline.gmt", "custom", "")?;
 //! assert_eq!(c.sets.len(), 2);
 //! assert_eq!(c.sets[1].genes, ["G3"]);
-//! # Ok::<(), degsea_io::gmt::Error>(())
+//! # Ok::<(), degsea_io::Error>(())
 //! ```
 
 use std::collections::HashMap;
-use std::fs;
-use std::io::{self, BufRead, BufReader, Read, Write};
+use std::io::{self, Read, Write};
 use std::path::Path;
 
 use degsea_core::{GeneSet, GeneSetCollection};
 
-/// Errors of the GMT reader; every variant names the file and, where it applies, the line.
-#[derive(Debug, thiserror::Error)]
-#[non_exhaustive]
-pub enum Error {
-    /// The file could not be opened or read.
-    #[error("{path}: {source}")]
-    Io {
-        /// The file.
-        path: String,
-        /// The underlying error.
-        #[source]
-        source: io::Error,
-    },
-    /// A line lacks the description column (fewer than two tab-separated fields).
-    #[error("{path}:{line}: gene-set line `{text}` has no tab-separated description column")]
-    MissingDescription {
-        /// The file.
-        path: String,
-        /// 1-based line number.
-        line: usize,
-        /// The start of the offending line.
-        text: String,
-    },
-    /// The set name (first field) is empty.
-    #[error("{path}:{line}: empty gene-set name")]
-    EmptyName {
-        /// The file.
-        path: String,
-        /// 1-based line number.
-        line: usize,
-    },
-    /// Two lines define a set of the same name.
-    #[error("{path}:{line}: gene set `{name}` is defined again (first at line {first})")]
-    DuplicateSet {
-        /// The file.
-        path: String,
-        /// 1-based line number of the second definition.
-        line: usize,
-        /// 1-based line number of the first definition.
-        first: usize,
-        /// The set name.
-        name: String,
-    },
-    /// The file holds no gene set at all.
-    #[error("{path}: no gene sets found (expected `name<TAB>description<TAB>genes…` lines)")]
-    Empty {
-        /// The file.
-        path: String,
-    },
-}
+use crate::lines::Lines;
+use crate::{Error, Result};
 
 /// Reads a GMT file (plain or gzip) into a collection called `name` with version `version`.
 ///
 /// ```no_run
 /// let c = degsea_io::gmt::read("sets.gmt".as_ref(), "sets.gmt", "")?;
 /// println!("{} sets", c.sets.len());
-/// # Ok::<(), degsea_io::gmt::Error>(())
+/// # Ok::<(), degsea_io::Error>(())
 /// ```
-pub fn read(path: &Path, name: &str, version: &str) -> Result<GeneSetCollection, Error> {
-    let shown = path.display().to_string();
-    let io_err = |source| Error::Io { path: shown.clone(), source };
-    let file = fs::File::open(path).map_err(io_err)?;
-    let mut reader = BufReader::new(file);
-    let gz = reader.fill_buf().map_err(io_err)?.starts_with(&[0x1f, 0x8b]);
-    if gz {
-        parse(BufReader::new(flate2::read::MultiGzDecoder::new(reader)), &shown, name, version)
-    } else {
-        parse(reader, &shown, name, version)
-    }
+///
+/// # Errors
+/// As [`parse`], plus the file not opening.
+pub fn read(path: &Path, name: &str, version: &str) -> Result<GeneSetCollection> {
+    parse_lines(Lines::open(path)?, name, version)
 }
 
 /// Parses GMT text from a reader; `source` names it in error messages.
@@ -95,52 +40,42 @@ pub fn read(path: &Path, name: &str, version: &str) -> Result<GeneSetCollection,
 /// # Errors
 /// A line with no description column, an empty set name, a set defined twice, no sets, or a
 /// read failure.
-pub fn parse(reader: impl Read, source: &str, name: &str, version: &str) -> Result<GeneSetCollection, Error> {
-    let mut reader = BufReader::new(reader);
+pub fn parse(reader: impl Read, source: &str, name: &str, version: &str) -> Result<GeneSetCollection> {
+    parse_lines(Lines::from_reader(reader, source), name, version)
+}
+
+fn parse_lines(mut lines: Lines<'_>, name: &str, version: &str) -> Result<GeneSetCollection> {
     let mut sets = Vec::new();
-    let mut first_line: HashMap<String, usize> = HashMap::new();
-    let mut buf = String::new();
-    let mut line_no = 0;
-    loop {
-        buf.clear();
-        let n = reader
-            .read_line(&mut buf)
-            .map_err(|source_err| Error::Io { path: source.to_owned(), source: source_err })?;
-        if n == 0 {
-            break;
-        }
-        line_no += 1;
-        let line = buf.trim_end_matches(['\n', '\r']);
-        if line.trim().is_empty() || line.starts_with('#') {
-            continue;
-        }
+    let mut first_line: HashMap<String, u64> = HashMap::new();
+    while lines.next_record()? {
+        let line = lines.text()?;
         let mut fields = line.split('\t');
         let set_name = fields.next().unwrap_or_default().trim();
         let Some(description) = fields.next() else {
-            return Err(Error::MissingDescription {
-                path: source.to_owned(),
-                line: line_no,
+            return Err(Error::GmtNoDescription {
+                file: lines.file.clone(),
+                line: lines.line,
                 text: line.chars().take(60).collect(),
             });
         };
         if set_name.is_empty() {
-            return Err(Error::EmptyName { path: source.to_owned(), line: line_no });
+            return Err(Error::GmtEmptyName { file: lines.file.clone(), line: lines.line });
         }
         if let Some(&first) = first_line.get(set_name) {
-            return Err(Error::DuplicateSet {
-                path: source.to_owned(),
-                line: line_no,
+            return Err(Error::GmtDuplicateSet {
+                file: lines.file.clone(),
+                line: lines.line,
                 first,
                 name: set_name.to_owned(),
             });
         }
-        first_line.insert(set_name.to_owned(), line_no);
+        first_line.insert(set_name.to_owned(), lines.line);
         let genes =
             fields.map(str::trim).filter(|g| !g.is_empty()).map(str::to_owned).collect::<Vec<String>>();
         sets.push(GeneSet { name: set_name.to_owned(), description: description.trim().to_owned(), genes });
     }
     if sets.is_empty() {
-        return Err(Error::Empty { path: source.to_owned() });
+        return Err(Error::GmtEmpty { file: lines.file });
     }
     Ok(GeneSetCollection { name: name.to_owned(), version: version.to_owned(), sets })
 }
@@ -167,6 +102,8 @@ pub fn write(w: &mut impl Write, collection: &GeneSetCollection) -> io::Result<(
 
 #[cfg(test)]
 mod tests {
+    use std::fs;
+
     use super::*;
 
     #[test]
@@ -187,7 +124,7 @@ mod tests {
         assert_eq!(e.to_string(), "t.gmt:2: gene set `A` is defined again (first at line 1)");
         let e = parse("\td\tG\n".as_bytes(), "t.gmt", "t", "").unwrap_err();
         assert_eq!(e.to_string(), "t.gmt:1: empty gene-set name");
-        assert!(matches!(parse("".as_bytes(), "t.gmt", "t", ""), Err(Error::Empty { .. })));
+        assert!(matches!(parse("".as_bytes(), "t.gmt", "t", ""), Err(Error::GmtEmpty { .. })));
     }
 
     #[test]

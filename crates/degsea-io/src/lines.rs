@@ -107,8 +107,8 @@ pub(crate) fn io_error(path: &Path, source: std::io::Error) -> Error {
 }
 
 /// Line-by-line reader over one file, skipping `#` comment lines and blank lines.
-pub(crate) struct Lines {
-    reader: Box<dyn BufRead>,
+pub(crate) struct Lines<'a> {
+    reader: Box<dyn BufRead + 'a>,
     gzip: bool,
     /// The file name used in error messages.
     pub(crate) file: String,
@@ -120,17 +120,19 @@ pub(crate) struct Lines {
     pub(crate) featurecounts_comment: bool,
 }
 
-impl Lines {
+impl<'a> Lines<'a> {
     pub(crate) fn open(path: &Path) -> Result<Self> {
         let (reader, gzip) = open(path)?;
-        Ok(Self {
-            reader,
-            gzip,
-            file: path.display().to_string(),
-            buf: Vec::with_capacity(1 << 12),
-            line: 0,
-            featurecounts_comment: false,
-        })
+        Ok(Self::with_reader(reader, gzip, path.display().to_string()))
+    }
+
+    /// Lines of already-decoded text (e.g. an embedded file); `file` names it in errors.
+    pub(crate) fn from_reader(reader: impl Read + 'a, file: &str) -> Self {
+        Self::with_reader(Box::new(BufReader::new(reader)), false, file.to_owned())
+    }
+
+    fn with_reader(reader: Box<dyn BufRead + 'a>, gzip: bool, file: String) -> Self {
+        Self { reader, gzip, file, buf: Vec::with_capacity(1 << 12), line: 0, featurecounts_comment: false }
     }
 
     /// Reads the next non-comment, non-blank line into `buf`; `false` at end of file.

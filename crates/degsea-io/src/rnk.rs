@@ -14,78 +14,17 @@
 //! assert_eq!(r.list.genes(), ["A", "B"]);
 //! assert_eq!(r.list.scores(), [-3.0, -1.0]);
 //! assert_eq!(r.n_duplicates, 1);
-//! # Ok::<(), degsea_io::rnk::Error>(())
+//! # Ok::<(), degsea_io::Error>(())
 //! ```
 
 use std::collections::HashMap;
-use std::fs;
-use std::io::{self, BufRead, BufReader, Read};
+use std::io::Read;
 use std::path::Path;
 
 use degsea_core::RankedList;
 
-/// Errors of the RNK reader; every variant names the file and, where it applies, the line.
-#[derive(Debug, thiserror::Error)]
-#[non_exhaustive]
-pub enum Error {
-    /// The file could not be opened or read.
-    #[error("{path}: {source}")]
-    Io {
-        /// The file.
-        path: String,
-        /// The underlying error.
-        #[source]
-        source: io::Error,
-    },
-    /// A line has a gene but no score column.
-    #[error("{path}:{line}: line `{text}` has no score column (expected `gene<TAB>score`)")]
-    MissingScore {
-        /// The file.
-        path: String,
-        /// 1-based line number.
-        line: usize,
-        /// The start of the offending line.
-        text: String,
-    },
-    /// A score is not a number (after the optional header line).
-    #[error("{path}:{line}: score `{value}` of gene `{gene}` is not a number")]
-    NotANumber {
-        /// The file.
-        path: String,
-        /// 1-based line number.
-        line: usize,
-        /// The gene.
-        gene: String,
-        /// The text of the score field.
-        value: String,
-    },
-    /// A score is NaN or infinite.
-    #[error("{path}:{line}: score `{value}` of gene `{gene}` is not finite (NaN and Inf are not allowed)")]
-    NonFinite {
-        /// The file.
-        path: String,
-        /// 1-based line number.
-        line: usize,
-        /// The gene.
-        gene: String,
-        /// The text of the score field.
-        value: String,
-    },
-    /// The gene field is empty.
-    #[error("{path}:{line}: empty gene name")]
-    EmptyGene {
-        /// The file.
-        path: String,
-        /// 1-based line number.
-        line: usize,
-    },
-    /// No gene was found.
-    #[error("{path}: no ranked genes found (expected `gene<TAB>score` lines)")]
-    Empty {
-        /// The file.
-        path: String,
-    },
-}
+use crate::lines::Lines;
+use crate::{Error, Result};
 
 /// A ranked list read from an RNK file, with what was done to it.
 #[derive(Debug, Clone, PartialEq)]
@@ -105,15 +44,13 @@ pub struct Ranks {
 /// ```no_run
 /// let r = degsea_io::rnk::read("ranks.rnk".as_ref())?;
 /// println!("{} genes", r.list.len());
-/// # Ok::<(), degsea_io::rnk::Error>(())
+/// # Ok::<(), degsea_io::Error>(())
 /// ```
-pub fn read(path: &Path) -> Result<Ranks, Error> {
-    let shown = path.display().to_string();
-    let io_err = |source| Error::Io { path: shown.clone(), source };
-    let file = fs::File::open(path).map_err(io_err)?;
-    let mut reader = BufReader::new(file);
-    let gz = reader.fill_buf().map_err(io_err)?.starts_with(&[0x1f, 0x8b]);
-    if gz { parse(flate2::read::MultiGzDecoder::new(reader), &shown) } else { parse(reader, &shown) }
+///
+/// # Errors
+/// As [`parse`], plus the file not opening.
+pub fn read(path: &Path) -> Result<Ranks> {
+    parse_lines(Lines::open(path)?)
 }
 
 /// Parses RNK text from a reader; `source` names it in error messages.
@@ -121,8 +58,11 @@ pub fn read(path: &Path) -> Result<Ranks, Error> {
 /// # Errors
 /// A missing score column, a non-numeric or non-finite score, an empty gene name, no genes,
 /// or a read failure.
-pub fn parse(reader: impl Read, source: &str) -> Result<Ranks, Error> {
-    let mut reader = BufReader::new(reader);
+pub fn parse(reader: impl Read, source: &str) -> Result<Ranks> {
+    parse_lines(Lines::from_reader(reader, source))
+}
+
+fn parse_lines(mut lines: Lines<'_>) -> Result<Ranks> {
     let mut genes: Vec<String> = Vec::new();
     let mut scores: Vec<f64> = Vec::new();
     let mut index: HashMap<String, usize> = HashMap::new();
@@ -130,21 +70,8 @@ pub fn parse(reader: impl Read, source: &str) -> Result<Ranks, Error> {
     let mut duplicate_examples = Vec::new();
     let mut had_header = false;
     let mut seen_data = false;
-    let mut buf = String::new();
-    let mut line_no = 0;
-    loop {
-        buf.clear();
-        let n = reader
-            .read_line(&mut buf)
-            .map_err(|source_err| Error::Io { path: source.to_owned(), source: source_err })?;
-        if n == 0 {
-            break;
-        }
-        line_no += 1;
-        let line = buf.trim_end_matches(['\n', '\r']);
-        if line.trim().is_empty() || line.starts_with('#') {
-            continue;
-        }
+    while lines.next_record()? {
+        let line = lines.text()?;
         let (gene, value) = if line.contains('\t') {
             let mut f = line.split('\t');
             (f.next().unwrap_or_default().trim(), f.next().map(str::trim))
@@ -155,9 +82,9 @@ pub fn parse(reader: impl Read, source: &str) -> Result<Ranks, Error> {
         let first = !seen_data;
         seen_data = true;
         let Some(value) = value.filter(|v| !v.is_empty()) else {
-            return Err(Error::MissingScore {
-                path: source.to_owned(),
-                line: line_no,
+            return Err(Error::RnkNoScore {
+                file: lines.file.clone(),
+                line: lines.line,
                 text: line.chars().take(60).collect(),
             });
         };
@@ -168,24 +95,24 @@ pub fn parse(reader: impl Read, source: &str) -> Result<Ranks, Error> {
                 continue;
             }
             None => {
-                return Err(Error::NotANumber {
-                    path: source.to_owned(),
-                    line: line_no,
+                return Err(Error::RnkNotANumber {
+                    file: lines.file.clone(),
+                    line: lines.line,
                     gene: gene.to_owned(),
                     value: value.to_owned(),
                 });
             }
         };
         if !score.is_finite() {
-            return Err(Error::NonFinite {
-                path: source.to_owned(),
-                line: line_no,
+            return Err(Error::RnkNonFinite {
+                file: lines.file.clone(),
+                line: lines.line,
                 gene: gene.to_owned(),
                 value: value.to_owned(),
             });
         }
         if gene.is_empty() {
-            return Err(Error::EmptyGene { path: source.to_owned(), line: line_no });
+            return Err(Error::RnkEmptyGene { file: lines.file.clone(), line: lines.line });
         }
         if let Some(&i) = index.get(gene) {
             n_duplicates += 1;
@@ -202,7 +129,7 @@ pub fn parse(reader: impl Read, source: &str) -> Result<Ranks, Error> {
         }
     }
     if genes.is_empty() {
-        return Err(Error::Empty { path: source.to_owned() });
+        return Err(Error::RnkEmpty { file: lines.file });
     }
     let list = RankedList::new(genes, scores).expect("names are unique and scores finite by construction");
     Ok(Ranks { list, n_duplicates, duplicate_examples, had_header })
@@ -251,6 +178,6 @@ mod tests {
         assert_eq!(e.to_string(), "r.rnk:2: score `foo` of gene `B` is not a number");
         let e = parse("A\t1\nB\n".as_bytes(), "r.rnk").unwrap_err();
         assert!(e.to_string().starts_with("r.rnk:2: line `B` has no score column"), "{e}");
-        assert!(matches!(parse("ID\tt\n".as_bytes(), "r.rnk"), Err(Error::Empty { .. })));
+        assert!(matches!(parse("ID\tt\n".as_bytes(), "r.rnk"), Err(Error::RnkEmpty { .. })));
     }
 }
