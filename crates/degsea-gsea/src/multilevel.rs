@@ -12,7 +12,7 @@
 //! Korotkevich et al. (2021) "Fast gene set enrichment analysis", bioRxiv 060012.
 
 use crate::es::{positive_es, signed_es};
-use crate::rng::{Mt19937, SubsetSampler};
+use crate::rng::{Mt19937, SubsetSampler, UniformRange};
 use crate::special::digamma;
 
 /// fgsea `EsRuler::extend`: the ruler must reach the target within this margin.
@@ -32,11 +32,98 @@ pub struct EsRuler<'a> {
 }
 
 /// One sample split into chunks of list positions (`[bounds[i-1], bounds[i])`), each kept
-/// sorted, with its weight sum: replacing an element moves only one chunk's tail.
+/// sorted, with its weight sum: replacing an element moves only one chunk's tail. Chunk `c`
+/// lives in `data[c·cap .. c·cap + lens[c]]` (one allocation per sample; `cap` doubles when a
+/// chunk fills up).
 #[derive(Debug, Clone)]
 struct ChunkedSample {
-    chunks: Vec<Vec<u32>>,
+    data: Vec<u32>,
+    lens: Vec<usize>,
     sums: Vec<f64>,
+    cap: usize,
+}
+
+impl ChunkedSample {
+    fn chunk(&self, c: usize) -> &[u32] {
+        &self.data[c * self.cap..c * self.cap + self.lens[c]]
+    }
+
+    /// Doubles the room of every chunk.
+    fn grow(&mut self) {
+        let cap = 2 * self.cap;
+        let mut data = vec![0; cap * self.lens.len()];
+        for (c, &len) in self.lens.iter().enumerate() {
+            data[c * cap..c * cap + len].copy_from_slice(&self.data[c * self.cap..c * self.cap + len]);
+        }
+        self.data = data;
+        self.cap = cap;
+    }
+
+    /// Carries out `edit` (a swap already known to be accepted).
+    fn apply(&mut self, e: &Edit) {
+        let cap = self.cap;
+        if e.oc == e.nc {
+            let s = &mut self.data[e.oc * cap..e.oc * cap + self.lens[e.oc]];
+            if e.oi < e.ni {
+                s.copy_within(e.oi + 1..e.ni, e.oi);
+                s[e.ni - 1] = e.new;
+            } else {
+                s.copy_within(e.ni..e.oi, e.ni + 1);
+                s[e.ni] = e.new;
+            }
+            return;
+        }
+        let len = self.lens[e.oc];
+        self.data.copy_within(e.oc * cap + e.oi + 1..e.oc * cap + len, e.oc * cap + e.oi);
+        self.lens[e.oc] = len - 1;
+        if self.lens[e.nc] == cap {
+            self.grow();
+        }
+        let (cap, len) = (self.cap, self.lens[e.nc]);
+        let base = e.nc * cap;
+        self.data.copy_within(base + e.ni..base + len, base + e.ni + 1);
+        self.data[base + e.ni] = e.new;
+        self.lens[e.nc] = len + 1;
+    }
+}
+
+/// A proposed swap: remove element `oi` of chunk `oc`, insert `new` into chunk `nc` before
+/// its element `ni` (indices into the chunks as they are before the swap).
+#[derive(Debug, Clone, Copy)]
+struct Edit {
+    oc: usize,
+    oi: usize,
+    nc: usize,
+    ni: usize,
+    new: u32,
+}
+
+impl Edit {
+    /// No change (chunk indices that match no chunk).
+    #[cfg(test)]
+    const NONE: Self = Self { oc: usize::MAX, oi: 0, nc: usize::MAX, ni: 0, new: 0 };
+
+    /// Length of chunk `c` (currently `len`) after the swap.
+    #[inline]
+    fn len_after(&self, c: usize, len: usize) -> usize {
+        len - usize::from(c == self.oc) + usize::from(c == self.nc)
+    }
+
+    /// Writes chunk `c` (currently `chunk`) as it is after the swap into `out`.
+    fn edited(&self, c: usize, chunk: &[u32], out: &mut Vec<u32>) {
+        out.clear();
+        for (j, &p) in chunk.iter().enumerate() {
+            if c == self.nc && j == self.ni {
+                out.push(self.new);
+            }
+            if c != self.oc || j != self.oi {
+                out.push(p);
+            }
+        }
+        if c == self.nc && self.ni == chunk.len() {
+            out.push(self.new);
+        }
+    }
 }
 
 /// The last point of a running sum found above the level, kept up to date under swaps
@@ -47,6 +134,42 @@ struct Candidate {
     x: i64,
     y: f64,
 }
+
+impl Candidate {
+    /// Updates the point for the replacement of `old` by `new` (weights `w_old`, `w_new`);
+    /// without branches, since which side of the point they fall is a coin flip (adding or
+    /// subtracting `0.0` leaves `y` unchanged).
+    #[inline]
+    fn swap(&mut self, old: u32, w_old: f64, new: u32, w_new: f64) {
+        let (before_old, before_new) = (old < self.value, new < self.value);
+        self.x += i64::from(before_old) - i64::from(before_new);
+        self.y -= if before_old { w_old } else { 0.0 };
+        self.y += if before_new { w_new } else { 0.0 };
+    }
+
+    /// Undoes [`Self::swap`] (same operations in fgsea's order).
+    #[inline]
+    fn unswap(&mut self, old: u32, w_old: f64, new: u32, w_new: f64) {
+        let (before_old, before_new) = (old < self.value, new < self.value);
+        self.x -= i64::from(before_old) - i64::from(before_new);
+        self.y += if before_old { w_old } else { 0.0 };
+        self.y -= if before_new { w_new } else { 0.0 };
+    }
+}
+
+/// Per-ruler constants of [`perturbate`].
+#[derive(Debug, Clone, Copy)]
+struct Perturbation {
+    /// `1/(n − k)`.
+    q1: f64,
+    /// Swaps tried per call.
+    iters: usize,
+    /// Draws the index (in sorted order) of the element to replace.
+    old_index: UniformRange,
+    /// Draws the new list position.
+    new_position: UniformRange,
+}
+
 impl<'a> EsRuler<'a> {
     /// A ruler for sets of size `k` over `weights` (`|stat|` in the order to be scanned) with an
     /// odd population size `sample_size ≥ 3`.
@@ -78,6 +201,13 @@ impl<'a> EsRuler<'a> {
         let n_chunks = ((k as f64).sqrt().floor() as usize).max(1);
         self.level();
         let levels_needed = if eps == 0.0 { f64::INFINITY } else { -(eps / 2.0).log2() };
+        let pert = Perturbation {
+            q1: 1.0 / (n - k) as f64,
+            iters: ((k as f64 * PERTURBATION_FRACTION) as usize).max(1),
+            old_index: UniformRange::new(0, (k - 1) as u32),
+            new_position: UniformRange::new(0, (n - 1) as u32),
+        };
+        let mut scratch = Vec::with_capacity(k + 1);
         while self.last() <= target - TARGET_MARGIN {
             let bounds = self.chunk_bounds(n_chunks);
             let mut chunked: Vec<ChunkedSample> =
@@ -86,13 +216,13 @@ impl<'a> EsRuler<'a> {
             let mut moves = 0;
             while moves < m * k {
                 for smp in &mut chunked {
-                    moves += perturbate(self.weights, k, smp, &bounds, bound, rng);
+                    moves += perturbate(self.weights, &pert, smp, &bounds, bound, rng, &mut scratch);
                 }
             }
             for (flat, smp) in self.samples.iter_mut().zip(&chunked) {
                 flat.clear();
-                for c in &smp.chunks {
-                    flat.extend_from_slice(c);
+                for c in 0..bounds.len() {
+                    flat.extend_from_slice(smp.chunk(c));
                 }
             }
             let prev = self.last();
@@ -154,18 +284,26 @@ impl<'a> EsRuler<'a> {
     }
 
     fn split(&self, sample: &[u32], bounds: &[u32]) -> ChunkedSample {
-        let room = 2 * self.k / bounds.len() + 8;
-        let mut chunks: Vec<Vec<u32>> = vec![Vec::with_capacity(room); bounds.len()];
-        let mut sums = vec![0.0; bounds.len()];
+        let cap = 2 * self.k / bounds.len() + 8;
+        let mut smp = ChunkedSample {
+            data: vec![0; cap * bounds.len()],
+            lens: vec![0; bounds.len()],
+            sums: vec![0.0; bounds.len()],
+            cap,
+        };
         let mut c = 0;
         for &v in sample {
             while bounds[c] <= v {
                 c += 1;
             }
-            chunks[c].push(v);
-            sums[c] += self.weights[v as usize];
+            if smp.lens[c] == smp.cap {
+                smp.grow();
+            }
+            smp.data[c * smp.cap + smp.lens[c]] = v;
+            smp.lens[c] += 1;
+            smp.sums[c] += self.weights[v as usize];
         }
-        ChunkedSample { chunks, sums }
+        smp
     }
 
     /// P-value of score `x` on this ruler: `(p, reliable)` (fgsea `EsRuler::getPvalue`).
@@ -198,39 +336,40 @@ impl<'a> EsRuler<'a> {
 /// returns the number of moves counted (fgsea `EsRuler::perturbate`). A random element is
 /// replaced by a random list position; the swap is kept iff some running-sum point exceeds
 /// `bound`, checked first at the last point found above it, then chunk by chunk, skipping
-/// chunks whose best case `q2·(Y + chunkSum) − q1·X` stays below the bound.
+/// chunks whose best case `q2·(Y + chunkSum) − q1·X` stays below the bound. The chunks are
+/// only rewritten once a swap is accepted; the weight sums are updated and reverted as fgsea
+/// does.
+#[inline(never)]
 fn perturbate(
     weights: &[f64],
-    k: usize,
+    pert: &Perturbation,
     smp: &mut ChunkedSample,
     bounds: &[u32],
     bound: f64,
     rng: &mut Mt19937,
+    scratch: &mut Vec<u32>,
 ) -> usize {
-    let n = weights.len();
     let mut ns: f64 = smp.sums.iter().sum();
-    let q1 = 1.0 / (n - k) as f64;
-    let iters = ((k as f64 * PERTURBATION_FRACTION) as usize).max(1);
+    let q1 = pert.q1;
     let mut moves = 0;
     let mut cand: Option<Candidate> = None;
-    for _ in 0..iters {
-        let mut old_index = rng.uniform(0, (k - 1) as u32) as usize;
+    for _ in 0..pert.iters {
+        let mut oi = pert.old_index.sample(rng) as usize;
         let mut oc = 0;
-        while smp.chunks[oc].len() <= old_index {
-            old_index -= smp.chunks[oc].len();
+        while smp.lens[oc] <= oi {
+            oi -= smp.lens[oc];
             oc += 1;
         }
-        let old = smp.chunks[oc][old_index];
-        let new = rng.uniform(0, (n - 1) as u32);
-        let nc = bounds.partition_point(|&b| b <= new);
-        let ni = smp.chunks[nc].partition_point(|&v| v < new);
-        if smp.chunks[nc].get(ni) == Some(&new) {
+        let old = smp.data[oc * smp.cap + oi];
+        let new = pert.new_position.sample(rng);
+        let nc = bounds.iter().filter(|&&b| b <= new).count();
+        let chunk = smp.chunk(nc);
+        let ni = chunk.iter().filter(|&&v| v < new).count();
+        if chunk.get(ni) == Some(&new) {
             moves += usize::from(new == old);
             continue;
         }
-        smp.chunks[oc].remove(old_index);
-        let ins = if oc == nc && old_index < ni { ni - 1 } else { ni };
-        smp.chunks[nc].insert(ins, new);
+        let edit = Edit { oc, oi, nc, ni, new };
         let (w_old, w_new) = (weights[old as usize], weights[new as usize]);
         ns = ns - w_old + w_new;
         smp.sums[oc] -= w_old;
@@ -239,65 +378,60 @@ fn perturbate(
             cand = None;
         }
         if let Some(c) = &mut cand {
-            if old < c.value {
-                c.x += 1;
-                c.y -= w_old;
-            }
-            if new < c.value {
-                c.x -= 1;
-                c.y += w_new;
-            }
+            c.swap(old, w_old, new, w_new);
         }
         let q2 = 1.0 / ns;
         if cand.is_some_and(|c| q2 * c.y - q1 * c.x as f64 > bound) {
+            smp.apply(&edit);
             moves += 1;
             continue;
         }
-        if let Some(found) = first_above(weights, smp, bounds, q1, q2, bound) {
+        if let Some(found) = first_above(weights, smp, &edit, bounds, q1, q2, bound, scratch) {
+            smp.apply(&edit);
             cand = Some(found);
             moves += 1;
             continue;
         }
-        // Reject: undo the swap.
+        // Reject: revert the sums (the chunks were never changed).
         ns = ns - w_new + w_old;
         smp.sums[oc] += w_old;
         smp.sums[nc] -= w_new;
-        smp.chunks[nc].remove(ins);
-        smp.chunks[oc].insert(old_index, old);
         if let Some(c) = &mut cand {
-            if old < c.value {
-                c.x -= 1;
-                c.y += w_old;
-            }
-            if new < c.value {
-                c.x += 1;
-                c.y -= w_new;
-            }
+            c.unswap(old, w_old, new, w_new);
         }
     }
     moves
 }
 
-/// The first running-sum point strictly above `bound`, if any.
-#[inline]
+/// The first running-sum point strictly above `bound` of the sample as it is after `edit`,
+/// if any (`smp.sums` already include the edit). `scratch` holds an edited chunk. (Not inlined:
+/// its hot loop needs the registers to itself.)
+#[inline(never)]
 fn first_above(
     weights: &[f64],
     smp: &ChunkedSample,
+    edit: &Edit,
     bounds: &[u32],
     q1: f64,
     q2: f64,
     bound: f64,
+    scratch: &mut Vec<u32>,
 ) -> Option<Candidate> {
     let mut x: i64 = 0;
     let mut y = 0.0;
     let mut last: i64 = -1;
-    for ((chunk, &sum), &end) in smp.chunks.iter().zip(&smp.sums).zip(bounds) {
+    for (c, (&sum, &end)) in smp.sums.iter().zip(bounds).enumerate() {
         let end = i64::from(end);
         if q2 * (y + sum) - q1 * (x as f64) < bound {
             y += sum;
-            x += end - last - 1 - chunk.len() as i64;
+            x += end - last - 1 - edit.len_after(c, smp.lens[c]) as i64;
             last = end - 1;
         } else {
+            let mut chunk = smp.chunk(c);
+            if c == edit.oc || c == edit.nc {
+                edit.edited(c, chunk, scratch);
+                chunk = scratch;
+            }
             for &p in chunk {
                 y += weights[p as usize];
                 x += i64::from(p) - last - 1;
@@ -334,7 +468,7 @@ mod tests {
             let q1 = 1.0 / (w.len() - s.len()) as f64;
             for delta in [-1e-6, 1e-6] {
                 let bound = es + delta;
-                let got = first_above(&w, &smp, &bounds, q1, 1.0 / ns, bound);
+                let got = first_above(&w, &smp, &Edit::NONE, &bounds, q1, 1.0 / ns, bound, &mut Vec::new());
                 assert_eq!(got.is_some(), delta < 0.0, "trial {trial}, es {es}, bound {bound}");
                 if let Some(c) = got {
                     assert!(q1.mul_add(-(c.x as f64), c.y / ns) > bound);
