@@ -17,8 +17,13 @@ use crate::special::digamma;
 
 /// fgsea `EsRuler::extend`: the ruler must reach the target within this margin.
 const TARGET_MARGIN: f64 = 1e-10;
+/// Rounding allowance of the skip test of a chunk with a known peak (scores are at most 1).
+const PEAK_MARGIN: f64 = 1e-12;
 /// fgsea `perturbate`: fraction of the set size tried per call (`pertPrmtr`).
 const PERTURBATION_FRACTION: f64 = 0.1;
+/// Chunks per `√k` (fgsea: 1). Chunks only speed up the acceptance test; with kept peaks
+/// (see [`Peak`]) smaller chunks pay off.
+const CHUNKS_PER_SQRT_K: f64 = 2.0;
 
 /// One ruler: the ladder of median scores of one weight vector and set size.
 #[derive(Debug, Clone)]
@@ -31,98 +36,185 @@ pub struct EsRuler<'a> {
     samples: Vec<Vec<u32>>,
 }
 
-/// One sample split into chunks of list positions (`[bounds[i-1], bounds[i])`), each kept
-/// sorted, with its weight sum: replacing an element moves only one chunk's tail. Chunk `c`
-/// lives in `data[c·cap .. c·cap + lens[c]]` (one allocation per sample; `cap` doubles when a
-/// chunk fills up).
+/// Per-level constants of [`perturbate`]: the chunks of the list and the proposal draws.
+///
+/// Chunk `c` covers list positions `[starts[c], bounds[c])` (`bounds[C−1] = n`); its bounds
+/// are population medians, so the chunks hold about `k/C` positions of a sample each.
 #[derive(Debug, Clone)]
-struct ChunkedSample {
-    data: Vec<u32>,
-    lens: Vec<usize>,
+struct Perturbation<'a> {
+    weights: &'a [f64],
+    /// Chunk starts.
+    starts: Vec<u32>,
+    /// Chunk ends.
+    bounds: Vec<u32>,
+    /// The chunk of every list position.
+    chunk_of: Vec<u16>,
+    /// `1/(n − k)`.
+    q1: f64,
+    /// Swaps tried per call.
+    iters: usize,
+    /// Draws which element of the sample to replace.
+    old_index: UniformRange,
+    /// Draws the new list position.
+    new_position: UniformRange,
+}
+
+impl<'a> Perturbation<'a> {
+    fn new(weights: &'a [f64], k: usize) -> Self {
+        let n = weights.len();
+        Self {
+            weights,
+            starts: Vec::new(),
+            bounds: Vec::new(),
+            chunk_of: Vec::new(),
+            q1: 1.0 / (n - k) as f64,
+            iters: ((k as f64 * PERTURBATION_FRACTION) as usize).max(1),
+            old_index: UniformRange::new(0, (k - 1) as u32),
+            new_position: UniformRange::new(0, (n - 1) as u32),
+        }
+    }
+
+    /// Sets the chunk ends of a level.
+    fn set_bounds(&mut self, bounds: Vec<u32>) {
+        self.starts.clear();
+        self.starts.push(0);
+        self.starts.extend_from_slice(&bounds[..bounds.len() - 1]);
+        self.chunk_of.clear();
+        for (c, (&a, &b)) in self.starts.iter().zip(&bounds).enumerate() {
+            let c = u16::try_from(c).expect("at most 2^16 chunks");
+            self.chunk_of.extend(std::iter::repeat_n(c, (b - a) as usize));
+        }
+        self.bounds = bounds;
+    }
+}
+
+/// One sample during the MCMC of a level: its positions as a bit set over the list (for
+/// in-order scans and membership) and as a list in arbitrary order (to draw the element to
+/// replace), with the weight and the number of its positions in each chunk.
+///
+/// A chunk scanned to the end without a point above the bound keeps its [`Peak`] until a
+/// position is added to it, which lets later scans skip it.
+#[derive(Debug, Clone)]
+struct BitSample {
+    bits: Vec<u64>,
+    elements: Vec<u32>,
     sums: Vec<f64>,
-    cap: usize,
+    counts: Vec<u32>,
+    peaks: Vec<Option<Peak>>,
 }
 
-impl ChunkedSample {
-    fn chunk(&self, c: usize) -> &[u32] {
-        &self.data[c * self.cap..c * self.cap + self.lens[c]]
-    }
-
-    /// Doubles the room of every chunk.
-    fn grow(&mut self) {
-        let cap = 2 * self.cap;
-        let mut data = vec![0; cap * self.lens.len()];
-        for (c, &len) in self.lens.iter().enumerate() {
-            data[c * cap..c * cap + len].copy_from_slice(&self.data[c * self.cap..c * self.cap + len]);
-        }
-        self.data = data;
-        self.cap = cap;
-    }
-
-    /// Carries out `edit` (a swap already known to be accepted).
-    fn apply(&mut self, e: &Edit) {
-        let cap = self.cap;
-        if e.oc == e.nc {
-            let s = &mut self.data[e.oc * cap..e.oc * cap + self.lens[e.oc]];
-            if e.oi < e.ni {
-                s.copy_within(e.oi + 1..e.ni, e.oi);
-                s[e.ni - 1] = e.new;
-            } else {
-                s.copy_within(e.ni..e.oi, e.ni + 1);
-                s[e.ni] = e.new;
-            }
-            return;
-        }
-        let len = self.lens[e.oc];
-        self.data.copy_within(e.oc * cap + e.oi + 1..e.oc * cap + len, e.oc * cap + e.oi);
-        self.lens[e.oc] = len - 1;
-        if self.lens[e.nc] == cap {
-            self.grow();
-        }
-        let (cap, len) = (self.cap, self.lens[e.nc]);
-        let base = e.nc * cap;
-        self.data.copy_within(base + e.ni..base + len, base + e.ni + 1);
-        self.data[base + e.ni] = e.new;
-        self.lens[e.nc] = len + 1;
-    }
-}
-
-/// A proposed swap: remove element `oi` of chunk `oc`, insert `new` into chunk `nc` before
-/// its element `ni` (indices into the chunks as they are before the swap).
+/// The highest running-sum point of a chunk relative to the running sum at its start, `top =
+/// max_j (q2·y_j − q1·x_j)` (`y_j`, `x_j`: hit weight and misses from the chunk start to its
+/// `j`-th point) at `q2 = 1/NS`, and the chunk's weight `sum` then. At any other `q2` and after
+/// any removals from the chunk, its points stay below `q2·Y − q1·X + top + max(0, q2 −
+/// q2_then)·sum` (`Y`, `X`: hit weight and misses before the chunk): removals only lower the
+/// `y_j` and raise the `x_j`, and each `y_j ≤ sum`.
 #[derive(Debug, Clone, Copy)]
-struct Edit {
-    oc: usize,
-    oi: usize,
-    nc: usize,
-    ni: usize,
-    new: u32,
+struct Peak {
+    top: f64,
+    q2: f64,
+    sum: f64,
 }
 
-impl Edit {
-    /// No change (chunk indices that match no chunk).
-    #[cfg(test)]
-    const NONE: Self = Self { oc: usize::MAX, oi: 0, nc: usize::MAX, ni: 0, new: 0 };
-
-    /// Length of chunk `c` (currently `len`) after the swap.
-    #[inline]
-    fn len_after(&self, c: usize, len: usize) -> usize {
-        len - usize::from(c == self.oc) + usize::from(c == self.nc)
+impl BitSample {
+    /// The sample of the sorted positions `sample`.
+    fn new(pert: &Perturbation<'_>, sample: &[u32]) -> Self {
+        let n_chunks = pert.bounds.len();
+        let mut smp = Self {
+            bits: vec![0; pert.weights.len().div_ceil(64)],
+            elements: sample.to_vec(),
+            sums: vec![0.0; n_chunks],
+            counts: vec![0; n_chunks],
+            peaks: vec![None; n_chunks],
+        };
+        for &v in sample {
+            let c = usize::from(pert.chunk_of[v as usize]);
+            smp.bits[v as usize / 64] |= 1 << (v % 64);
+            smp.sums[c] += pert.weights[v as usize];
+            smp.counts[c] += 1;
+        }
+        smp
     }
 
-    /// Writes chunk `c` (currently `chunk`) as it is after the swap into `out`.
-    fn edited(&self, c: usize, chunk: &[u32], out: &mut Vec<u32>) {
+    #[inline]
+    fn contains(&self, v: u32) -> bool {
+        self.bits[v as usize / 64] & (1 << (v % 64)) != 0
+    }
+
+    #[inline]
+    fn flip(&mut self, v: u32) {
+        self.bits[v as usize / 64] ^= 1 << (v % 64);
+    }
+
+    /// Writes the positions in increasing order to `out`.
+    fn sorted_into(&self, out: &mut Vec<u32>) {
         out.clear();
-        for (j, &p) in chunk.iter().enumerate() {
-            if c == self.nc && j == self.ni {
-                out.push(self.new);
-            }
-            if c != self.oc || j != self.oi {
-                out.push(p);
+        for (i, &word) in self.bits.iter().enumerate() {
+            let mut w = word;
+            while w != 0 {
+                out.push(i as u32 * 64 + w.trailing_zeros());
+                w &= w - 1;
             }
         }
-        if c == self.nc && self.ni == chunk.len() {
-            out.push(self.new);
+    }
+
+    /// The first running-sum point strictly above `bound`, if any (fgsea's chunk scan in
+    /// `EsRuler::perturbate`), scanning the chunks in order and skipping those whose best case
+    /// `q2·(Y + chunkSum) − q1·X` (all of their weight before any of their misses) or whose
+    /// kept [`Peak`] stays below the bound; stops once even all of the weight (`q2·NS = 1`)
+    /// cannot make up for the misses so far. Chunks scanned to the end keep their peak.
+    #[inline(never)]
+    fn first_above(&mut self, pert: &Perturbation<'_>, q2: f64, bound: f64) -> Option<Candidate> {
+        let (weights, q1) = (pert.weights, pert.q1);
+        let Self { bits, sums, counts, peaks, .. } = self;
+        let mut y = 0.0;
+        // Hits before the current point.
+        let mut hits: i64 = 0;
+        let chunks = pert.starts.iter().zip(&pert.bounds).zip(sums.iter()).zip(counts.iter()).zip(peaks);
+        for ((((&start, &end), &sum), &count), kept) in chunks {
+            let x = i64::from(start) - hits;
+            // No later point can beat all of the weight after this many misses.
+            if 1.0 - q1 * (x as f64) < bound - PEAK_MARGIN {
+                break;
+            }
+            let base = q2 * y - q1 * (x as f64);
+            if q2 * (y + sum) - q1 * (x as f64) < bound
+                || kept.is_some_and(|pk| base + pk.top + (q2 - pk.q2).max(0.0) * pk.sum < bound - PEAK_MARGIN)
+            {
+                y += sum;
+                hits += i64::from(count);
+                continue;
+            }
+            let mut peak = f64::NEG_INFINITY;
+            let (first, last) = (start as usize / 64, (end as usize - 1) / 64);
+            let n_words = last + 1 - first;
+            for (i, &word) in bits[first..=last].iter().enumerate() {
+                let mut w = word;
+                if i == 0 {
+                    w &= u64::MAX << (start % 64);
+                }
+                if i + 1 == n_words && end % 64 != 0 {
+                    w &= (1 << (end % 64)) - 1;
+                }
+                let offset = (first + i) as u32 * 64;
+                while w != 0 {
+                    let p = offset + w.trailing_zeros();
+                    w &= w - 1;
+                    y += weights[p as usize];
+                    let x = i64::from(p) - hits;
+                    hits += 1;
+                    let r = q2 * y - q1 * x as f64;
+                    if r > bound {
+                        return Some(Candidate { value: p, x, y });
+                    }
+                    if r > peak {
+                        peak = r;
+                    }
+                }
+            }
+            *kept = Some(Peak { top: peak - base, q2, sum });
         }
+        None
     }
 }
 
@@ -157,19 +249,6 @@ impl Candidate {
     }
 }
 
-/// Per-ruler constants of [`perturbate`].
-#[derive(Debug, Clone, Copy)]
-struct Perturbation {
-    /// `1/(n − k)`.
-    q1: f64,
-    /// Swaps tried per call.
-    iters: usize,
-    /// Draws the index (in sorted order) of the element to replace.
-    old_index: UniformRange,
-    /// Draws the new list position.
-    new_position: UniformRange,
-}
-
 impl<'a> EsRuler<'a> {
     /// A ruler for sets of size `k` over `weights` (`|stat|` in the order to be scanned) with an
     /// odd population size `sample_size ≥ 3`.
@@ -187,6 +266,9 @@ impl<'a> EsRuler<'a> {
     }
 
     /// Builds levels until the ruler passes `target` (or stalls, or `eps` is reached).
+    ///
+    /// During the MCMC of a level the samples are held as [`BitSample`]s; the level step works
+    /// on sorted position lists.
     pub fn extend(&mut self, target: f64, rng: &mut Mt19937, eps: f64) {
         let (n, k, m) = (self.weights.len(), self.k, self.sample_size);
         let mut sampler = SubsetSampler::new(n);
@@ -198,32 +280,23 @@ impl<'a> EsRuler<'a> {
                 s
             })
             .collect();
-        let n_chunks = ((k as f64).sqrt().floor() as usize).max(1);
+        let n_chunks = (((k as f64).sqrt() * CHUNKS_PER_SQRT_K).floor() as usize).max(1);
         self.level();
         let levels_needed = if eps == 0.0 { f64::INFINITY } else { -(eps / 2.0).log2() };
-        let pert = Perturbation {
-            q1: 1.0 / (n - k) as f64,
-            iters: ((k as f64 * PERTURBATION_FRACTION) as usize).max(1),
-            old_index: UniformRange::new(0, (k - 1) as u32),
-            new_position: UniformRange::new(0, (n - 1) as u32),
-        };
-        let mut scratch = Vec::with_capacity(k + 1);
+        let mut pert = Perturbation::new(self.weights, k);
         while self.last() <= target - TARGET_MARGIN {
-            let bounds = self.chunk_bounds(n_chunks);
-            let mut chunked: Vec<ChunkedSample> =
-                self.samples.iter().map(|smp| self.split(smp, &bounds)).collect();
+            pert.set_bounds(self.chunk_bounds(n_chunks));
+            let mut bit_samples: Vec<BitSample> =
+                self.samples.iter().map(|s| BitSample::new(&pert, s)).collect();
             let bound = self.last();
             let mut moves = 0;
             while moves < m * k {
-                for smp in &mut chunked {
-                    moves += perturbate(self.weights, &pert, smp, &bounds, bound, rng, &mut scratch);
+                for smp in &mut bit_samples {
+                    moves += perturbate(&pert, smp, bound, rng);
                 }
             }
-            for (flat, smp) in self.samples.iter_mut().zip(&chunked) {
-                flat.clear();
-                for c in 0..bounds.len() {
-                    flat.extend_from_slice(smp.chunk(c));
-                }
+            for (sorted, smp) in self.samples.iter_mut().zip(&bit_samples) {
+                smp.sorted_into(sorted);
             }
             let prev = self.last();
             self.level();
@@ -283,29 +356,6 @@ impl<'a> EsRuler<'a> {
         bounds
     }
 
-    fn split(&self, sample: &[u32], bounds: &[u32]) -> ChunkedSample {
-        let cap = 2 * self.k / bounds.len() + 8;
-        let mut smp = ChunkedSample {
-            data: vec![0; cap * bounds.len()],
-            lens: vec![0; bounds.len()],
-            sums: vec![0.0; bounds.len()],
-            cap,
-        };
-        let mut c = 0;
-        for &v in sample {
-            while bounds[c] <= v {
-                c += 1;
-            }
-            if smp.lens[c] == smp.cap {
-                smp.grow();
-            }
-            smp.data[c * smp.cap + smp.lens[c]] = v;
-            smp.lens[c] += 1;
-            smp.sums[c] += self.weights[v as usize];
-        }
-        smp
-    }
-
     /// P-value of score `x` on this ruler: `(p, reliable)` (fgsea `EsRuler::getPvalue`).
     /// With `sign = false` (two-sided `std`) the probability is corrected by the estimated
     /// chance that a set with `ES⁺ ≥ x` has a positive signed ES; `reliable` is false when
@@ -333,47 +383,38 @@ impl<'a> EsRuler<'a> {
 }
 
 /// Up to `max(1, floor(0.1·k))` Metropolis moves of one sample restricted to `ES⁺ > bound`;
-/// returns the number of moves counted (fgsea `EsRuler::perturbate`). A random element is
-/// replaced by a random list position; the swap is kept iff some running-sum point exceeds
-/// `bound`, checked first at the last point found above it, then chunk by chunk, skipping
-/// chunks whose best case `q2·(Y + chunkSum) − q1·X` stays below the bound. The chunks are
-/// only rewritten once a swap is accepted; the weight sums are updated and reverted as fgsea
-/// does.
+/// returns the number of moves counted (fgsea `EsRuler::perturbate`). A uniformly random
+/// element of the sample is replaced by a uniformly random list position (fgsea indexes the
+/// element in sorted order, here in [`BitSample::elements`]; both are uniform); the swap is
+/// kept iff some running-sum point exceeds `bound`, checked first at the last point found
+/// above it, then with [`BitSample::first_above`]; a rejected swap is undone.
 #[inline(never)]
-fn perturbate(
-    weights: &[f64],
-    pert: &Perturbation,
-    smp: &mut ChunkedSample,
-    bounds: &[u32],
-    bound: f64,
-    rng: &mut Mt19937,
-    scratch: &mut Vec<u32>,
-) -> usize {
+fn perturbate(pert: &Perturbation<'_>, smp: &mut BitSample, bound: f64, rng: &mut Mt19937) -> usize {
+    let weights = pert.weights;
     let mut ns: f64 = smp.sums.iter().sum();
     let q1 = pert.q1;
     let mut moves = 0;
     let mut cand: Option<Candidate> = None;
     for _ in 0..pert.iters {
-        let mut oi = pert.old_index.sample(rng) as usize;
-        let mut oc = 0;
-        while smp.lens[oc] <= oi {
-            oi -= smp.lens[oc];
-            oc += 1;
-        }
-        let old = smp.data[oc * smp.cap + oi];
+        let oi = pert.old_index.sample(rng) as usize;
+        let old = smp.elements[oi];
         let new = pert.new_position.sample(rng);
-        let nc = bounds.iter().filter(|&&b| b <= new).count();
-        let chunk = smp.chunk(nc);
-        let ni = chunk.iter().filter(|&&v| v < new).count();
-        if chunk.get(ni) == Some(&new) {
+        if smp.contains(new) {
             moves += usize::from(new == old);
             continue;
         }
-        let edit = Edit { oc, oi, nc, ni, new };
+        let (oc, nc) = (usize::from(pert.chunk_of[old as usize]), usize::from(pert.chunk_of[new as usize]));
         let (w_old, w_new) = (weights[old as usize], weights[new as usize]);
+        smp.flip(old);
+        smp.flip(new);
         ns = ns - w_old + w_new;
         smp.sums[oc] -= w_old;
         smp.sums[nc] += w_new;
+        smp.counts[oc] -= 1;
+        smp.counts[nc] += 1;
+        // A removal keeps the peak of `oc` an upper bound; an insertion does not.
+        let saved_peaks = (smp.peaks[oc], smp.peaks[nc]);
+        smp.peaks[nc] = None;
         if cand.is_some_and(|c| c.value == old) {
             cand = None;
         }
@@ -382,20 +423,25 @@ fn perturbate(
         }
         let q2 = 1.0 / ns;
         if cand.is_some_and(|c| q2 * c.y - q1 * c.x as f64 > bound) {
-            smp.apply(&edit);
+            smp.elements[oi] = new;
             moves += 1;
             continue;
         }
-        if let Some(found) = first_above(weights, smp, &edit, bounds, q1, q2, bound, scratch) {
-            smp.apply(&edit);
+        if let Some(found) = smp.first_above(pert, q2, bound) {
+            smp.elements[oi] = new;
             cand = Some(found);
             moves += 1;
             continue;
         }
-        // Reject: revert the sums (the chunks were never changed).
+        // Reject: undo the swap.
         ns = ns - w_new + w_old;
         smp.sums[oc] += w_old;
         smp.sums[nc] -= w_new;
+        smp.counts[oc] += 1;
+        smp.counts[nc] -= 1;
+        (smp.peaks[oc], smp.peaks[nc]) = saved_peaks;
+        smp.flip(old);
+        smp.flip(new);
         if let Some(c) = &mut cand {
             c.unswap(old, w_old, new, w_new);
         }
@@ -403,75 +449,75 @@ fn perturbate(
     moves
 }
 
-/// The first running-sum point strictly above `bound` of the sample as it is after `edit`,
-/// if any (`smp.sums` already include the edit). `scratch` holds an edited chunk. (Not inlined:
-/// its hot loop needs the registers to itself.)
-#[inline(never)]
-fn first_above(
-    weights: &[f64],
-    smp: &ChunkedSample,
-    edit: &Edit,
-    bounds: &[u32],
-    q1: f64,
-    q2: f64,
-    bound: f64,
-    scratch: &mut Vec<u32>,
-) -> Option<Candidate> {
-    let mut x: i64 = 0;
-    let mut y = 0.0;
-    let mut last: i64 = -1;
-    for (c, (&sum, &end)) in smp.sums.iter().zip(bounds).enumerate() {
-        let end = i64::from(end);
-        if q2 * (y + sum) - q1 * (x as f64) < bound {
-            y += sum;
-            x += end - last - 1 - edit.len_after(c, smp.lens[c]) as i64;
-            last = end - 1;
-        } else {
-            let mut chunk = smp.chunk(c);
-            if c == edit.oc || c == edit.nc {
-                edit.edited(c, chunk, scratch);
-                chunk = scratch;
-            }
-            for &p in chunk {
-                y += weights[p as usize];
-                x += i64::from(p) - last - 1;
-                if q2 * y - q1 * x as f64 > bound {
-                    return Some(Candidate { value: p, x, y });
-                }
-                last = i64::from(p);
-            }
-            x += end - 1 - last;
-            last = end - 1;
-        }
-    }
-    None
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
 
+    /// A perturbation over 400 decreasing weights with chunks ending at 50, 130, 260, 400.
+    fn test_perturbation(w: &[f64], k: usize) -> Perturbation<'_> {
+        let mut pert = Perturbation::new(w, k);
+        pert.set_bounds(vec![50, 130, 260, 400]);
+        pert
+    }
+
     #[test]
     fn first_above_agrees_with_positive_es() {
         let w: Vec<f64> = (0..400).map(|i| f64::from(400 - i) / 40.0).collect();
+        let pert = test_perturbation(&w, 30);
         let mut rng = Mt19937::new(5);
         let mut sampler = SubsetSampler::new(w.len());
-        let mut s = Vec::new();
-        let ruler = EsRuler::new(&w, 30, 3);
-        let bounds = [50u32, 130, 260, 400];
+        let (mut s, mut sorted) = (Vec::new(), Vec::new());
         for trial in 0..200 {
             sampler.draw(&mut rng, 30, &mut s);
             s.sort_unstable();
+            let mut smp = BitSample::new(&pert, &s);
+            smp.sorted_into(&mut sorted);
+            assert_eq!(sorted, s);
             let es = positive_es(&w, &s);
-            let smp = ruler.split(&s, &bounds);
-            let ns: f64 = s.iter().map(|&v| w[v as usize]).sum();
-            let q1 = 1.0 / (w.len() - s.len()) as f64;
-            for delta in [-1e-6, 1e-6] {
-                let bound = es + delta;
-                let got = first_above(&w, &smp, &Edit::NONE, &bounds, q1, 1.0 / ns, bound, &mut Vec::new());
-                assert_eq!(got.is_some(), delta < 0.0, "trial {trial}, es {es}, bound {bound}");
+            let ns: f64 = smp.sums.iter().sum();
+            // Twice for each bound: the second scan may use the peaks kept by the first.
+            for bound in [es + 1e-6, es + 1e-6, es - 1e-6, es - 1e-6] {
+                let got = smp.first_above(&pert, 1.0 / ns, bound);
+                assert_eq!(got.is_some(), bound < es, "trial {trial}, es {es}, bound {bound}");
                 if let Some(c) = got {
-                    assert!(q1.mul_add(-(c.x as f64), c.y / ns) > bound);
+                    let j = s.binary_search(&c.value).expect("the point is a hit");
+                    assert_eq!(c.x, i64::from(c.value) - j as i64);
+                    assert!((c.y - s[..=j].iter().map(|&v| w[v as usize]).sum::<f64>()).abs() < 1e-9);
+                    assert!(pert.q1.mul_add(-(c.x as f64), c.y / ns) > bound);
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn kept_peaks_bound_the_chunks_after_removals() {
+        let w: Vec<f64> = (0..400).map(|i| f64::from((i * 37) % 101) / 7.0 + 0.01).collect();
+        let pert = test_perturbation(&w, 40);
+        let mut rng = Mt19937::new(3);
+        let mut sampler = SubsetSampler::new(w.len());
+        let mut s = Vec::new();
+        for _ in 0..100 {
+            sampler.draw(&mut rng, 40, &mut s);
+            s.sort_unstable();
+            let mut smp = BitSample::new(&pert, &s);
+            let ns: f64 = smp.sums.iter().sum();
+            // A bound above every point: all chunks passing the coarse test get a peak.
+            assert!(smp.first_above(&pert, 1.0 / ns, 2.0).is_none());
+            // Remove some positions (without adding any) and compare the kept peaks with the
+            // points of the smaller set at a different q2.
+            let removed: Vec<u32> = s.iter().copied().filter(|_| rng.uniform(0, 3) == 0).collect();
+            let rest: Vec<u32> = s.iter().copied().filter(|v| !removed.contains(v)).collect();
+            let q2 = 1.0 / (ns * 0.8);
+            let (mut y, mut hits) = (0.0, 0i64);
+            for (c, (&start, &end)) in pert.starts.iter().zip(&pert.bounds).enumerate() {
+                let base = q2 * y - pert.q1 * (i64::from(start) - hits) as f64;
+                for &p in rest.iter().filter(|&&p| (start..end).contains(&p)) {
+                    y += w[p as usize];
+                    let r = q2 * y - pert.q1 * (i64::from(p) - hits) as f64;
+                    hits += 1;
+                    if let Some(pk) = smp.peaks[c] {
+                        assert!(r <= base + pk.top + (q2 - pk.q2).max(0.0) * pk.sum + 1e-12);
+                    }
                 }
             }
         }

@@ -151,14 +151,29 @@ impl UniformRange {
     /// One draw.
     #[inline]
     pub fn sample(&self, rng: &mut Mt19937) -> u32 {
+        let x = rng.next_u32();
+        if x < self.limit { self.reduce(x) } else { self.resample(x, rng) }
+    }
+
+    /// `lo + x mod len`.
+    #[inline]
+    fn reduce(&self, x: u32) -> u32 {
+        let low = self.magic.wrapping_mul(u64::from(x));
+        self.lo + ((u128::from(low) * u128::from(self.len)) >> 64) as u32
+    }
+
+    /// The rare rest of [`Self::sample`] after a first draw `x` at or above the limit: the
+    /// full range (`limit = 0`) takes `x` as it is, otherwise draws go on until one is below it.
+    #[cold]
+    #[inline(never)]
+    fn resample(&self, x: u32, rng: &mut Mt19937) -> u32 {
         if self.len == 0 {
-            return rng.next_u32();
+            return x;
         }
         loop {
             let x = rng.next_u32();
             if x < self.limit {
-                let low = self.magic.wrapping_mul(u64::from(x));
-                return self.lo + ((u128::from(low) * u128::from(self.len)) >> 64) as u32;
+                return self.reduce(x);
             }
         }
     }
