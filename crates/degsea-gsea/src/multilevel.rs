@@ -11,7 +11,7 @@
 //! fgsea 1.31.6 `src/fgseaMultilevelSupplement.cpp → EsRuler`, `src/fgseaMultilevel.cpp`;
 //! Korotkevich et al. (2021) "Fast gene set enrichment analysis", bioRxiv 060012.
 
-use crate::es::{positive_es, signed_es};
+use crate::es::positive_and_signed_es;
 use crate::rng::{Mt19937, SubsetSampler, UniformRange};
 use crate::special::digamma;
 
@@ -117,23 +117,37 @@ struct Peak {
 }
 
 impl BitSample {
-    /// The sample of the sorted positions `sample`.
-    fn new(pert: &Perturbation<'_>, sample: &[u32]) -> Self {
-        let n_chunks = pert.bounds.len();
-        let mut smp = Self {
+    /// An empty sample over the list of `pert`.
+    fn empty(pert: &Perturbation<'_>) -> Self {
+        Self {
             bits: vec![0; pert.weights.len().div_ceil(64)],
-            elements: sample.to_vec(),
-            sums: vec![0.0; n_chunks],
-            counts: vec![0; n_chunks],
-            peaks: vec![None; n_chunks],
-        };
+            elements: Vec::new(),
+            sums: Vec::new(),
+            counts: Vec::new(),
+            peaks: Vec::new(),
+        }
+    }
+
+    /// Makes this the sample of the sorted positions `sample` in the chunks of `pert`.
+    fn reset(&mut self, pert: &Perturbation<'_>, sample: &[u32]) {
+        for &v in &self.elements {
+            self.bits[v as usize / 64] = 0;
+        }
+        let n_chunks = pert.bounds.len();
+        self.sums.clear();
+        self.sums.resize(n_chunks, 0.0);
+        self.counts.clear();
+        self.counts.resize(n_chunks, 0);
+        self.peaks.clear();
+        self.peaks.resize(n_chunks, None);
+        self.elements.clear();
+        self.elements.extend_from_slice(sample);
         for &v in sample {
             let c = usize::from(pert.chunk_of[v as usize]);
-            smp.bits[v as usize / 64] |= 1 << (v % 64);
-            smp.sums[c] += pert.weights[v as usize];
-            smp.counts[c] += 1;
+            self.bits[v as usize / 64] |= 1 << (v % 64);
+            self.sums[c] += pert.weights[v as usize];
+            self.counts[c] += 1;
         }
-        smp
     }
 
     #[inline]
@@ -146,9 +160,15 @@ impl BitSample {
         self.bits[v as usize / 64] ^= 1 << (v % 64);
     }
 
-    /// Writes the positions in increasing order to `out`.
+    /// Writes the positions in increasing order to `out`: sorts the elements, or reads the
+    /// bit set when it has fewer words than there are elements.
     fn sorted_into(&self, out: &mut Vec<u32>) {
         out.clear();
+        if self.elements.len() < self.bits.len() {
+            out.extend_from_slice(&self.elements);
+            out.sort_unstable();
+            return;
+        }
         for (i, &word) in self.bits.iter().enumerate() {
             let mut w = word;
             while w != 0 {
@@ -284,10 +304,12 @@ impl<'a> EsRuler<'a> {
         self.level();
         let levels_needed = if eps == 0.0 { f64::INFINITY } else { -(eps / 2.0).log2() };
         let mut pert = Perturbation::new(self.weights, k);
+        let mut bit_samples = vec![BitSample::empty(&pert); m];
         while self.last() <= target - TARGET_MARGIN {
             pert.set_bounds(self.chunk_bounds(n_chunks));
-            let mut bit_samples: Vec<BitSample> =
-                self.samples.iter().map(|s| BitSample::new(&pert, s)).collect();
+            for (smp, sorted) in bit_samples.iter_mut().zip(&self.samples) {
+                smp.reset(&pert, sorted);
+            }
             let bound = self.last();
             let mut moves = 0;
             while moves < m * k {
@@ -317,9 +339,10 @@ impl<'a> EsRuler<'a> {
     /// two copies of the upper half plus the median.
     fn level(&mut self) {
         let m = self.sample_size;
-        let mut order: Vec<(f64, usize)> =
-            self.samples.iter().enumerate().map(|(i, s)| (positive_es(self.weights, s), i)).collect();
-        let positive: Vec<bool> = self.samples.iter().map(|s| signed_es(self.weights, s) > 0.0).collect();
+        let scores: Vec<(f64, f64)> =
+            self.samples.iter().map(|s| positive_and_signed_es(self.weights, s)).collect();
+        let mut order: Vec<(f64, usize)> = scores.iter().enumerate().map(|(i, s)| (s.0, i)).collect();
+        let positive: Vec<bool> = scores.iter().map(|s| s.1 > 0.0).collect();
         order.sort_by(|a, b| a.0.total_cmp(&b.0).then(a.1.cmp(&b.1)));
         let mut count = positive.iter().filter(|&&p| p).count() as u32;
         for &(score, i) in &order[..self.half()] {
@@ -452,6 +475,7 @@ fn perturbate(pert: &Perturbation<'_>, smp: &mut BitSample, bound: f64, rng: &mu
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::es::positive_es;
 
     /// A perturbation over 400 decreasing weights with chunks ending at 50, 130, 260, 400.
     fn test_perturbation(w: &[f64], k: usize) -> Perturbation<'_> {
@@ -470,7 +494,8 @@ mod tests {
         for trial in 0..200 {
             sampler.draw(&mut rng, 30, &mut s);
             s.sort_unstable();
-            let mut smp = BitSample::new(&pert, &s);
+            let mut smp = BitSample::empty(&pert);
+            smp.reset(&pert, &s);
             smp.sorted_into(&mut sorted);
             assert_eq!(sorted, s);
             let es = positive_es(&w, &s);
@@ -499,7 +524,8 @@ mod tests {
         for _ in 0..100 {
             sampler.draw(&mut rng, 40, &mut s);
             s.sort_unstable();
-            let mut smp = BitSample::new(&pert, &s);
+            let mut smp = BitSample::empty(&pert);
+            smp.reset(&pert, &s);
             let ns: f64 = smp.sums.iter().sum();
             // A bound above every point: all chunks passing the coarse test get a peak.
             assert!(smp.first_above(&pert, 1.0 / ns, 2.0).is_none());
