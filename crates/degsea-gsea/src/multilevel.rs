@@ -178,8 +178,10 @@ impl BitSample {
         }
     }
 
-    /// The first running-sum point strictly above `bound`, if any (fgsea's chunk scan in
-    /// `EsRuler::perturbate`), scanning the chunks in order and skipping those whose best case
+    /// A running-sum point strictly above `bound`, if any (fgsea's chunk scan in
+    /// `EsRuler::perturbate`): the highest point of the first chunk that has one (a high point
+    /// stays above the bound for longer as the next candidate). Scans the chunks in order,
+    /// skipping those whose best case
     /// `q2·(Y + chunkSum) − q1·X` (all of their weight before any of their misses) or whose
     /// kept [`Peak`] stays below the bound; stops once even all of the weight (`q2·NS = 1`)
     /// cannot make up for the misses so far. Chunks scanned to the end keep their peak.
@@ -206,6 +208,7 @@ impl BitSample {
                 continue;
             }
             let mut peak = f64::NEG_INFINITY;
+            let mut best = Candidate { value: 0, x: 0, y: 0.0 };
             let (first, last) = (start as usize / 64, (end as usize - 1) / 64);
             let n_words = last + 1 - first;
             for (i, &word) in bits[first..=last].iter().enumerate() {
@@ -224,15 +227,16 @@ impl BitSample {
                     let x = i64::from(p) - hits;
                     hits += 1;
                     let r = q2 * y - q1 * x as f64;
-                    if r > bound {
-                        return Some(Candidate { value: p, x, y });
-                    }
                     if r > peak {
                         peak = r;
+                        best = Candidate { value: p, x, y };
                     }
                 }
             }
             *kept = Some(Peak { top: peak - base, q2, sum });
+            if peak > bound {
+                return Some(best);
+            }
         }
         None
     }
