@@ -304,7 +304,8 @@ impl<'a> EsRuler<'a> {
                 s
             })
             .collect();
-        let n_chunks = (((k as f64).sqrt() * CHUNKS_PER_SQRT_K).floor() as usize).max(1);
+        // At most k chunks, so that the chunk bounds strictly increase (no empty chunks).
+        let n_chunks = (((k as f64).sqrt() * CHUNKS_PER_SQRT_K).floor() as usize).clamp(1, k);
         self.level();
         let levels_needed = if eps == 0.0 { f64::INFINITY } else { -(eps / 2.0).log2() };
         let mut pert = Perturbation::new(self.weights, k);
@@ -550,6 +551,18 @@ mod tests {
                     }
                 }
             }
+        }
+    }
+
+    #[test]
+    fn tiny_sets_and_zero_levels_run() {
+        // Few chunks, bounds at 0 and list positions with zero weight.
+        let w: Vec<f64> = (0..40).map(|i| f64::from(i % 3)).collect();
+        for k in 1..6 {
+            let mut ruler = EsRuler::new(&w, k, 11);
+            ruler.extend(0.9, &mut Mt19937::new(k as u32), 0.0);
+            let (p, _) = ruler.pvalue(0.5, false);
+            assert!((0.0..=1.0).contains(&p), "k {k}: p {p}");
         }
     }
 
