@@ -310,6 +310,7 @@ impl<'a> EsRuler<'a> {
         let levels_needed = if eps == 0.0 { f64::INFINITY } else { -(eps / 2.0).log2() };
         let mut pert = Perturbation::new(self.weights, k);
         let mut bit_samples = vec![BitSample::empty(&pert); m];
+        let mut draws = Vec::with_capacity(pert.iters);
         while self.last() <= target - TARGET_MARGIN {
             pert.set_bounds(self.chunk_bounds(n_chunks));
             for (smp, sorted) in bit_samples.iter_mut().zip(&self.samples) {
@@ -319,7 +320,7 @@ impl<'a> EsRuler<'a> {
             let mut moves = 0;
             while moves < m * k {
                 for smp in &mut bit_samples {
-                    moves += perturbate(&pert, smp, bound, rng);
+                    moves += perturbate(&pert, smp, bound, rng, &mut draws);
                 }
             }
             for (sorted, smp) in self.samples.iter_mut().zip(&bit_samples) {
@@ -417,16 +418,25 @@ impl<'a> EsRuler<'a> {
 /// kept iff some running-sum point exceeds `bound`, checked first at the last point found
 /// above it, then with [`BitSample::first_above`]; a rejected swap is undone.
 #[inline(never)]
-fn perturbate(pert: &Perturbation<'_>, smp: &mut BitSample, bound: f64, rng: &mut Mt19937) -> usize {
+fn perturbate(
+    pert: &Perturbation<'_>,
+    smp: &mut BitSample,
+    bound: f64,
+    rng: &mut Mt19937,
+    draws: &mut Vec<(u32, u32)>,
+) -> usize {
     let weights = pert.weights;
     let mut ns: f64 = smp.sums.iter().sum();
     let q1 = pert.q1;
     let mut moves = 0;
     let mut cand: Option<Candidate> = None;
-    for _ in 0..pert.iters {
-        let oi = pert.old_index.sample(rng) as usize;
+    // All of the call's draws first (the same stream, in the same order): they do not depend on
+    // the outcomes, and the chain of each swap then does not wait for the generator.
+    draws.clear();
+    draws.extend((0..pert.iters).map(|_| (pert.old_index.sample(rng), pert.new_position.sample(rng))));
+    for &(oi, new) in draws.iter() {
+        let oi = oi as usize;
         let old = smp.elements[oi];
-        let new = pert.new_position.sample(rng);
         if smp.contains(new) {
             moves += usize::from(new == old);
             continue;
