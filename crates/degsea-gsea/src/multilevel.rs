@@ -92,8 +92,8 @@ impl<'a> Perturbation<'a> {
 /// in-order scans and membership) and as a list in arbitrary order (to draw the element to
 /// replace), with the weight and the number of its positions in each chunk.
 ///
-/// A chunk scanned to the end without a point above the bound keeps its [`Peak`] until a
-/// position is added to it, which lets later scans skip it.
+/// A chunk scanned to the end without a point above the bound keeps a [`Peak`], updated under
+/// swaps, which lets later scans skip it.
 #[derive(Debug, Clone)]
 struct BitSample {
     bits: Vec<u64>,
@@ -103,17 +103,27 @@ struct BitSample {
     peaks: Vec<Option<Peak>>,
 }
 
-/// The highest running-sum point of a chunk relative to the running sum at its start, `top =
-/// max_j (q2·y_j − q1·x_j)` (`y_j`, `x_j`: hit weight and misses from the chunk start to its
-/// `j`-th point) at `q2 = 1/NS`, and the chunk's weight `sum` then. At any other `q2` and after
-/// any removals from the chunk, its points stay below `q2·Y − q1·X + top + max(0, q2 −
-/// q2_then)·sum` (`Y`, `X`: hit weight and misses before the chunk): removals only lower the
-/// `y_j` and raise the `x_j`, and each `y_j ≤ sum`.
+/// An upper bound on the running-sum points of a chunk relative to the running sum at its
+/// start: `top ≥ max_j (q2·y_j − q1·x_j)` (`y_j`, `x_j`: hit weight and misses from the chunk
+/// start to its `j`-th point) at `q2 = 1/NS` then, and `sum ≥` every `y_j`. At any other `q2`
+/// the chunk's points stay below `q2·Y − q1·X + top + max(0, q2 − q2_then)·sum` (`Y`, `X`: hit
+/// weight and misses before the chunk). Removals from the chunk only lower the `y_j` and raise
+/// the `x_j`, so the bound stays; insertions are accounted for by [`Peak::with_insertion`].
 #[derive(Debug, Clone, Copy)]
 struct Peak {
     top: f64,
     q2: f64,
     sum: f64,
+}
+
+impl Peak {
+    /// The bound after a position of weight `w` joins the chunk: the points after it gain
+    /// `q2·w` and one miss less (`+q1`), and the new point is at most `q2·w` above the point
+    /// before it (or the chunk start, at 0).
+    #[inline]
+    fn with_insertion(self, w: f64, q1: f64) -> Self {
+        Self { top: self.top.max(0.0) + self.q2 * w + q1, q2: self.q2, sum: self.sum + w }
+    }
 }
 
 impl BitSample {
@@ -450,9 +460,8 @@ fn perturbate(
         smp.sums[nc] += w_new;
         smp.counts[oc] -= 1;
         smp.counts[nc] += 1;
-        // A removal keeps the peak of `oc` an upper bound; an insertion does not.
         let saved_peaks = (smp.peaks[oc], smp.peaks[nc]);
-        smp.peaks[nc] = None;
+        smp.peaks[nc] = smp.peaks[nc].map(|pk| pk.with_insertion(w_new, q1));
         if cand.is_some_and(|c| c.value == old) {
             cand = None;
         }
@@ -530,38 +539,50 @@ mod tests {
     }
 
     #[test]
-    fn kept_peaks_bound_the_chunks_after_removals() {
+    fn kept_peaks_bound_the_chunks_after_swaps() {
         let w: Vec<f64> = (0..400).map(|i| f64::from((i * 37) % 101) / 7.0 + 0.01).collect();
         let pert = test_perturbation(&w, 40);
         let mut rng = Mt19937::new(3);
         let mut sampler = SubsetSampler::new(w.len());
         let mut s = Vec::new();
+        let mut checked = 0;
         for _ in 0..100 {
             sampler.draw(&mut rng, 40, &mut s);
             s.sort_unstable();
             let mut smp = BitSample::empty(&pert);
             smp.reset(&pert, &s);
             let ns: f64 = smp.sums.iter().sum();
-            // A bound above every point: all chunks passing the coarse test get a peak.
-            assert!(smp.first_above(&pert, 1.0 / ns, 2.0).is_none());
-            // Remove some positions (without adding any) and compare the kept peaks with the
-            // points of the smaller set at a different q2.
-            let removed: Vec<u32> = s.iter().copied().filter(|_| rng.uniform(0, 3) == 0).collect();
-            let rest: Vec<u32> = s.iter().copied().filter(|v| !removed.contains(v)).collect();
-            let q2 = 1.0 / (ns * 0.8);
+            // A bound just above every point: the chunks passing the coarse test get a peak.
+            let bound = positive_es(&w, &s) + 1e-9;
+            assert!(smp.first_above(&pert, 1.0 / ns, bound).is_none());
+            // Remove some positions and add others (updating the peaks as perturbate does),
+            // then compare the peaks with the points of the new set at a different q2.
+            let mut now: Vec<u32> = s.iter().copied().filter(|_| rng.uniform(0, 3) != 0).collect();
+            for _ in 0..10 {
+                let v = rng.uniform(0, 399);
+                if !now.contains(&v) {
+                    now.push(v);
+                    let c = usize::from(pert.chunk_of[v as usize]);
+                    smp.peaks[c] = smp.peaks[c].map(|pk| pk.with_insertion(w[v as usize], pert.q1));
+                }
+            }
+            now.sort_unstable();
+            let q2 = 1.0 / (ns * if rng.uniform(0, 1) == 0 { 0.8 } else { 1.2 });
             let (mut y, mut hits) = (0.0, 0i64);
             for (c, (&start, &end)) in pert.starts.iter().zip(&pert.bounds).enumerate() {
                 let base = q2 * y - pert.q1 * (i64::from(start) - hits) as f64;
-                for &p in rest.iter().filter(|&&p| (start..end).contains(&p)) {
+                for &p in now.iter().filter(|&&p| (start..end).contains(&p)) {
                     y += w[p as usize];
                     let r = q2 * y - pert.q1 * (i64::from(p) - hits) as f64;
                     hits += 1;
                     if let Some(pk) = smp.peaks[c] {
                         assert!(r <= base + pk.top + (q2 - pk.q2).max(0.0) * pk.sum + 1e-12);
+                        checked += 1;
                     }
                 }
             }
         }
+        assert!(checked > 1000, "{checked}");
     }
 
     #[test]
