@@ -137,18 +137,7 @@ pub fn calc_gsea_stat(weights: &[f64], hits: &[usize], score_type: ScoreType) ->
 /// ```
 #[doc(alias = "calcPositiveES")]
 pub fn positive_es(weights: &[f64], sample: &[u32]) -> f64 {
-    let k = sample.len();
-    let ns: f64 = sample.iter().map(|&s| weights[s as usize]).sum();
-    let q1 = 1.0 / (weights.len() - k) as f64;
-    let q2 = 1.0 / ns;
-    let mut cum = 0.0;
-    let mut best = 0.0f64;
-    for (j, &s) in sample.iter().enumerate() {
-        cum += weights[s as usize];
-        let v = q2 * cum - q1 * (s as usize - j) as f64;
-        best = best.max(v);
-    }
-    best
+    positive_and_signed_es(weights, sample).0
 }
 
 /// Signed enrichment score of a sorted sample: the running-sum value of largest absolute value,
@@ -161,24 +150,39 @@ pub fn positive_es(weights: &[f64], sample: &[u32]) -> f64 {
 /// ```
 #[doc(alias = "calcES")]
 pub fn signed_es(weights: &[f64], sample: &[u32]) -> f64 {
+    positive_and_signed_es(weights, sample).1
+}
+
+/// [`positive_es`] and [`signed_es`] of a sorted sample in one pass (fgsea `calcPositiveES`
+/// and `calcES`; the point after each hit is the same running-sum value in both).
+///
+/// ```
+/// let w = [3.0, 2.0, 1.0, 0.5];
+/// assert_eq!(degsea_gsea::es::positive_and_signed_es(&w, &[0]), (1.0, 1.0));
+/// assert_eq!(degsea_gsea::es::positive_and_signed_es(&w, &[3]), (0.0, -1.0));
+/// ```
+pub fn positive_and_signed_es(weights: &[f64], sample: &[u32]) -> (f64, f64) {
     let k = sample.len();
     let ns: f64 = sample.iter().map(|&s| weights[s as usize]).sum();
     let q1 = 1.0 / (weights.len() - k) as f64;
     let q2 = 1.0 / ns;
     let mut cum = 0.0;
+    let mut best = 0.0f64;
     let mut res = 0.0f64;
     for (j, &s) in sample.iter().enumerate() {
-        let before = q2 * cum - q1 * (s as usize - j) as f64;
+        let misses = q1 * (s as usize - j) as f64;
+        let before = q2 * cum - misses;
         if before.abs() > res.abs() {
             res = before;
         }
         cum += weights[s as usize];
-        let after = q2 * cum - q1 * (s as usize - j) as f64;
+        let after = q2 * cum - misses;
         if after.abs() > res.abs() {
             res = after;
         }
+        best = best.max(after);
     }
-    res
+    (best, res)
 }
 
 #[cfg(test)]

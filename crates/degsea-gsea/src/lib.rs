@@ -498,11 +498,14 @@ fn multilevel_method(
             tasks.push((size, true, -min_es, eps_g));
         }
     }
-    // Largest expected work first for load balance; results are keyed, so order is irrelevant.
+    // Largest expected work first for load balance: the tasks are handed out one at a time in
+    // this order (`par_bridge`; a split `par_iter` would leave the largest ones to one thread).
+    // Results are keyed, so the order they finish in is irrelevant.
     let mut order: Vec<usize> = (0..tasks.len()).collect();
     order.sort_by(|&a, &b| (tasks[b].0 as f64 * tasks[b].2).total_cmp(&(tasks[a].0 as f64 * tasks[a].2)));
     let rulers: Vec<(usize, EsRuler<'_>)> = order
-        .par_iter()
+        .iter()
+        .par_bridge()
         .map(|&t| {
             let (size, negative, target, eps_g) = tasks[t];
             let w: &[f64] = if negative { &reversed } else { &sorted.weights };

@@ -48,15 +48,24 @@ impl Mt19937 {
         Self { state, index: MT_N }
     }
 
+    /// Regenerates the state (the `(i + 1) mod N` and `(i + M) mod N` wrap-arounds of the
+    /// textbook loop are split into three loops without divisions).
+    #[cold]
+    #[inline(never)]
     fn twist(&mut self) {
-        for i in 0..MT_N {
-            let y = (self.state[i] & 0x8000_0000) | (self.state[(i + 1) % MT_N] & 0x7fff_ffff);
-            let mut v = self.state[(i + MT_M) % MT_N] ^ (y >> 1);
-            if y & 1 != 0 {
-                v ^= 0x9908_b0df;
-            }
-            self.state[i] = v;
+        #[inline]
+        fn mix(cur: u32, next: u32, far: u32) -> u32 {
+            let y = (cur & 0x8000_0000) | (next & 0x7fff_ffff);
+            far ^ (y >> 1) ^ (0u32.wrapping_sub(y & 1) & 0x9908_b0df)
         }
+        let s = &mut self.state;
+        for i in 0..MT_N - MT_M {
+            s[i] = mix(s[i], s[i + 1], s[i + MT_M]);
+        }
+        for i in MT_N - MT_M..MT_N - 1 {
+            s[i] = mix(s[i], s[i + 1], s[i + MT_M - MT_N]);
+        }
+        s[MT_N - 1] = mix(s[MT_N - 1], s[0], s[MT_M - 1]);
         self.index = 0;
     }
 
@@ -94,6 +103,77 @@ impl Mt19937 {
             let x = u64::from(self.next_u32());
             if x < limit {
                 return lo + (x % len) as u32;
+            }
+        }
+    }
+}
+
+/// Uniform integers on a fixed range `lo..=hi`, drawn exactly as [`Mt19937::uniform`] draws
+/// them (same rejection limit, same outputs, same number of generator calls), with the limit
+/// and the modulus precomputed: `x mod len` is computed without a division by Lemire's
+/// "fastmod" (`((M·x mod 2⁶⁴)·len) >> 64` with `M = ⌊(2⁶⁴−1)/len⌋ + 1`, exact for 32-bit `x`
+/// and `len`).
+///
+/// ```
+/// use degsea_gsea::rng::{Mt19937, UniformRange};
+/// let (mut a, mut b) = (Mt19937::new(7), Mt19937::new(7));
+/// let range = UniformRange::new(3, 11_999);
+/// assert!((0..1000).all(|_| range.sample(&mut a) == b.uniform(3, 11_999)));
+/// ```
+///
+/// # References
+/// D. Lemire, O. Kaser, N. Kurz (2019), "Faster remainder by direct computation", Software:
+/// Practice and Experience 49:953–970.
+#[derive(Debug, Clone, Copy)]
+pub struct UniformRange {
+    lo: u32,
+    /// `hi − lo + 1`, or 0 for the full 32-bit range.
+    len: u32,
+    limit: u32,
+    magic: u64,
+}
+
+impl UniformRange {
+    /// The range `lo..=hi`.
+    ///
+    /// # Panics
+    /// If `lo > hi`.
+    pub fn new(lo: u32, hi: u32) -> Self {
+        assert!(lo <= hi, "empty range {lo}..={hi}");
+        if lo == 0 && hi == u32::MAX {
+            return Self { lo, len: 0, limit: 0, magic: 0 };
+        }
+        let len = hi - lo + 1;
+        let limit = u32::MAX - (u32::MAX % len);
+        Self { lo, len, limit, magic: (u64::MAX / u64::from(len)).wrapping_add(1) }
+    }
+
+    /// One draw.
+    #[inline]
+    pub fn sample(&self, rng: &mut Mt19937) -> u32 {
+        let x = rng.next_u32();
+        if x < self.limit { self.reduce(x) } else { self.resample(x, rng) }
+    }
+
+    /// `lo + x mod len`.
+    #[inline]
+    fn reduce(&self, x: u32) -> u32 {
+        let low = self.magic.wrapping_mul(u64::from(x));
+        self.lo + ((u128::from(low) * u128::from(self.len)) >> 64) as u32
+    }
+
+    /// The rare rest of [`Self::sample`] after a first draw `x` at or above the limit: the
+    /// full range (`limit = 0`) takes `x` as it is, otherwise draws go on until one is below it.
+    #[cold]
+    #[inline(never)]
+    fn resample(&self, x: u32, rng: &mut Mt19937) -> u32 {
+        if self.len == 0 {
+            return x;
+        }
+        loop {
+            let x = rng.next_u32();
+            if x < self.limit {
+                return self.reduce(x);
             }
         }
     }
@@ -167,10 +247,10 @@ impl SubsetSampler {
         }
         self.next_generation();
         let g = self.generation;
-        let hi = (n - 1) as u32;
         if 2 * k < n {
+            let range = UniformRange::new(0, (n - 1) as u32);
             while out.len() < k {
-                let x = rng.uniform(0, hi);
+                let x = range.sample(rng);
                 let slot = &mut self.stamp[x as usize];
                 if *slot != g {
                     *slot = g;
@@ -219,6 +299,23 @@ mod tests {
         }
         assert_eq!(mt.uniform(9, 9), 9);
         let _ = mt.uniform(0, u32::MAX);
+    }
+
+    #[test]
+    fn uniform_range_replays_uniform() {
+        for (lo, hi) in
+            [(0, 0), (0, 1), (5, 5), (0, 6), (2, 99), (0, 12_345), (0, u32::MAX - 7), (1, u32::MAX)]
+        {
+            let range = UniformRange::new(lo, hi);
+            let (mut a, mut b) = (Mt19937::new(lo ^ hi), Mt19937::new(lo ^ hi));
+            for _ in 0..2000 {
+                assert_eq!(range.sample(&mut a), b.uniform(lo, hi), "{lo}..={hi}");
+            }
+            assert_eq!(a.next_u32(), b.next_u32());
+        }
+        let full = UniformRange::new(0, u32::MAX);
+        let (mut a, mut b) = (Mt19937::new(1), Mt19937::new(1));
+        assert_eq!(full.sample(&mut a), b.uniform(0, u32::MAX));
     }
 
     #[test]
