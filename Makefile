@@ -1,7 +1,8 @@
 # degsea — the same commands CI runs (.ci/run calls `make lint test snakemake-test`).
 SHELL := /bin/bash
 CARGO ?= cargo
-BIN := target/release/degsea
+# Honours CARGO_TARGET_DIR, as cargo does.
+BIN := $(or $(CARGO_TARGET_DIR),target)/release/degsea
 DEMO_DIR := data/visram_like_simulated
 DEMO_OUT ?= out/demo
 
