@@ -2,7 +2,7 @@
 
 #![allow(dead_code, unreachable_pub)]
 
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::process::{Command, Output};
 
 /// The degsea binary under test.
@@ -15,20 +15,7 @@ pub fn run(args: &[&str]) -> Output {
     degsea().args(args).output().expect("spawn degsea")
 }
 
-/// `../shared` relative to the workspace root, if present.
-pub fn shared() -> Option<PathBuf> {
-    let p = Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared");
-    p.is_dir().then(|| p.canonicalize().expect("canonical shared path"))
-}
-
-/// `../shared`, or prints a skip line naming the test and returns `None`.
-pub fn shared_or_skip(test: &str) -> Option<PathBuf> {
-    let s = shared();
-    if s.is_none() {
-        println!("skipping {test}: ../shared is absent (it is present in CI)");
-    }
-    s
-}
+pub use degsea_testkit::shared_or_skip;
 
 /// Stderr as a string.
 pub fn stderr(o: &Output) -> String {

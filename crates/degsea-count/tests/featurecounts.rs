@@ -10,18 +10,7 @@ use std::process::Command;
 
 use degsea_count::{Annotation, CountOptions, FileCounts, GtfOptions, Strandedness};
 
-fn shared() -> Option<PathBuf> {
-    let p = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../../shared");
-    p.is_dir().then(|| p.canonicalize().unwrap())
-}
-
-fn shared_or_skip(test: &str) -> Option<PathBuf> {
-    let s = shared();
-    if s.is_none() {
-        println!("skipping {test}: ../shared is absent (it is present in CI)");
-    }
-    s
-}
+use degsea_testkit::shared_or_skip;
 
 fn featurecounts_or_skip(test: &str) -> bool {
     let ok = Command::new("featureCounts").arg("-v").output().is_ok();

@@ -7,22 +7,13 @@
 #![allow(clippy::unwrap_used, reason = "test helpers: a failed unwrap is a failed test")]
 
 use std::collections::BTreeMap;
-use std::path::{Path, PathBuf};
 
 use degsea_count::{Annotation, CountOptions, GtfOptions, Strandedness};
 
 /// htseq-count's default `--minaqual`.
 const HTSEQ_DEFAULT_MIN_AQUAL: u8 = 10;
 
-fn shared_or_skip(test: &str) -> Option<PathBuf> {
-    let p = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../../shared");
-    if p.is_dir() {
-        Some(p.canonicalize().unwrap())
-    } else {
-        println!("skipping {test}: ../shared is absent (it is present in CI)");
-        None
-    }
-}
+use degsea_testkit::shared_or_skip;
 
 fn check(input: &str, gtf: &str, expected: &str) {
     let Some(s) = shared_or_skip(input) else { return };

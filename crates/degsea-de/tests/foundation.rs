@@ -17,15 +17,7 @@ const TMM_REL_TOL: f64 = 1e-12;
 /// ALGORITHMS.md §C: log-CPM ≤ 1e-12 absolute.
 const LOGCPM_ABS_TOL: f64 = 1e-12;
 
-fn shared_or_skip(test: &str) -> Option<PathBuf> {
-    let p = Path::new(concat!(env!("CARGO_MANIFEST_DIR"), "/../../../shared"));
-    if p.is_dir() {
-        Some(p.to_path_buf())
-    } else {
-        println!("skipping {test}: ../shared is absent (it is present in CI)");
-        None
-    }
-}
+use degsea_testkit::shared_or_skip;
 
 /// A reference TSV as rows of fields (header first); R's `write.table(col.names = NA)` header
 /// has an empty first field, which is kept.

@@ -5,9 +5,10 @@
 
 #![allow(clippy::unwrap_used, clippy::print_stdout, clippy::print_stderr, missing_docs)]
 
+use degsea_testkit::shared_or_skip;
 use std::collections::HashMap;
 use std::fmt::Write as _;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
 use degsea_core::{Contrast, CountMatrix, SampleSheet};
 use degsea_de::classic::{ClassicOptions, DeResult, classic_de};
@@ -32,11 +33,6 @@ const TOL_PSEUDO: f64 = 1e-8;
 const P_FLOOR: f64 = 1e-300;
 /// FDR threshold for the call comparison.
 const FDR_CALL: f64 = 0.05;
-
-fn shared() -> Option<PathBuf> {
-    let p = Path::new(concat!(env!("CARGO_MANIFEST_DIR"), "/../../../shared"));
-    p.is_dir().then(|| p.to_path_buf())
-}
 
 /// A TSV table: header fields after the first, then rows keyed by their first field.
 struct Table {
@@ -207,10 +203,7 @@ impl Report {
 }
 
 fn check_dataset(name: &str, data_dir: &str, contrast: &str) {
-    let Some(shared) = shared() else {
-        println!("skipping golden {name}: ../shared is absent (it is present in CI)");
-        return;
-    };
+    let Some(shared) = shared_or_skip(&format!("golden {name}")) else { return };
     let ref_dir = shared.join("reference").join(name);
     let data = shared.join("data").join(data_dir);
     let matrix = read_matrix(&data.join("counts.tsv"));
@@ -303,10 +296,7 @@ fn golden_pickrell_sex() {
 /// `reference/tiny`: 1000 × 6 simulated counts, groups A = S1–S3, B = S4–S6 (B vs A).
 #[test]
 fn golden_tiny() {
-    let Some(shared) = shared() else {
-        println!("skipping golden tiny: ../shared is absent (it is present in CI)");
-        return;
-    };
+    let Some(shared) = shared_or_skip("golden tiny") else { return };
     let dir = shared.join("reference/tiny");
     let matrix = read_matrix(&dir.join("counts.tsv"));
     let run = run_pipeline(&matrix, &tiny_sheet(&matrix), "group: B vs A");
@@ -371,10 +361,7 @@ fn golden_tiny() {
 /// The results do not depend on the number of rayon threads.
 #[test]
 fn thread_count_invariance() {
-    let Some(shared) = shared() else {
-        println!("skipping thread_count_invariance: ../shared is absent (it is present in CI)");
-        return;
-    };
+    let Some(shared) = shared_or_skip("thread_count_invariance") else { return };
     let matrix = read_matrix(&shared.join("reference/tiny/counts.tsv"));
     let sheet = tiny_sheet(&matrix);
     let one = rayon::ThreadPoolBuilder::new().num_threads(1).build().unwrap();

@@ -18,8 +18,9 @@
 
 #![expect(clippy::unwrap_used, reason = "test helpers fail loudly on malformed reference files")]
 
+use degsea_testkit::shared_or_skip;
 use std::collections::HashMap;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
 use degsea_gsea::{GseaOptions, GseaResult, Method, PathwayResult};
 
@@ -31,11 +32,6 @@ const HARD_SIGMAS: f64 = 5.0;
 const MAX_FRACTION_BEYOND: f64 = 0.01;
 const PADJ_THRESHOLD: f64 = 0.05;
 const PADJ_MARGIN: f64 = 2.0;
-
-fn shared() -> Option<PathBuf> {
-    let p = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../../shared");
-    p.is_dir().then_some(p)
-}
 
 #[derive(Debug)]
 struct RefRow {
@@ -208,10 +204,7 @@ fn check_multilevel(res: &GseaResult, reference: &HashMap<String, RefRow>) {
 
 #[test]
 fn fgsea_example_permutation() {
-    let Some(s) = shared() else {
-        println!("skipping fgsea_example_permutation: ../shared is absent");
-        return;
-    };
+    let Some(s) = shared_or_skip("fgsea_example_permutation") else { return };
     let res = run(
         &s,
         "data/fgsea_example/naive.vs.th1.rnk",
@@ -224,10 +217,7 @@ fn fgsea_example_permutation() {
 
 #[test]
 fn fgsea_example_multilevel() {
-    let Some(s) = shared() else {
-        println!("skipping fgsea_example_multilevel: ../shared is absent");
-        return;
-    };
+    let Some(s) = shared_or_skip("fgsea_example_multilevel") else { return };
     let res = run(
         &s,
         "data/fgsea_example/naive.vs.th1.rnk",
@@ -243,10 +233,7 @@ fn fgsea_example_multilevel() {
 
 #[test]
 fn airway_hallmark_permutation() {
-    let Some(s) = shared() else {
-        println!("skipping airway_hallmark_permutation: ../shared is absent");
-        return;
-    };
+    let Some(s) = shared_or_skip("airway_hallmark_permutation") else { return };
     let res = run(
         &s,
         "reference/airway/ranks.rnk",
@@ -259,10 +246,7 @@ fn airway_hallmark_permutation() {
 
 #[test]
 fn airway_hallmark_multilevel() {
-    let Some(s) = shared() else {
-        println!("skipping airway_hallmark_multilevel: ../shared is absent");
-        return;
-    };
+    let Some(s) = shared_or_skip("airway_hallmark_multilevel") else { return };
     let res = run(
         &s,
         "reference/airway/ranks.rnk",

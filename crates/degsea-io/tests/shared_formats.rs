@@ -3,20 +3,12 @@
 
 #![allow(clippy::unwrap_used, reason = "test code: a panic is a test failure")]
 
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
 use degsea_io::counts::{CountFormat, ReadOptions, read_count_files, read_counts};
 use degsea_io::samples::read_sample_sheet;
 
-fn shared_or_skip(test: &str) -> Option<PathBuf> {
-    let p = Path::new(concat!(env!("CARGO_MANIFEST_DIR"), "/../../../shared"));
-    if p.is_dir() {
-        Some(p.to_path_buf())
-    } else {
-        println!("skipping {test}: ../shared is absent (it is present in CI)");
-        None
-    }
-}
+use degsea_testkit::shared_or_skip;
 
 /// Number of non-header lines of a plain text file.
 fn data_lines(path: &Path) -> usize {

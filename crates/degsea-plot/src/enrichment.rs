@@ -11,7 +11,7 @@ use std::fmt::Write as _;
 use crate::common::{GroupLabels, PAD, check_inches, header_height, title_block};
 use crate::error::{Error, Result};
 use crate::label::pathway_label;
-use crate::scale::{Linear, fmt_p, tick_label, ticks};
+use crate::scale::{Linear, Ticks, fmt_p, tick_label, ticks};
 use crate::svg::{AXIS, Anchor, Font, GRID, INK, INK_SOFT, PT_PER_INCH, Svg, num, polyline_d};
 
 /// fgsea `gseaParam` default: hit weights are `|score|^1`.
@@ -213,20 +213,7 @@ pub fn enrichment_svg(input: &EnrichmentInput<'_>, opts: &EnrichmentOptions) -> 
 
     // ES panel: grid, zero line, extreme lines, curve.
     svg.open_group("es-panel", "");
-    for &v in &es_t.values {
-        let y = es_y.map(v);
-        if v != 0.0 {
-            svg.line(plot_x0, y, plot_x1, y, GRID, 0.6, None);
-        }
-        svg.line(plot_x0 - 3.5, y, plot_x0, y, AXIS, 0.8, None);
-        svg.text(
-            plot_x0 - 6.0,
-            y + TICK_FONT.center_to_baseline(),
-            &tick_label(v, es_t.decimals),
-            &TICK_FONT,
-            Anchor::End,
-        );
-    }
+    y_ticks(&mut svg, &es_t, &es_y, (plot_x0, plot_x1), true);
     svg.line(plot_x0, es_y.map(0.0), plot_x1, es_y.map(0.0), "#8C8C8C", 0.8, None);
     let (min_es, max_es) = (lo, hi);
     for (v, class) in [(max_es, "es-max"), (min_es, "es-min")] {
@@ -285,17 +272,7 @@ pub fn enrichment_svg(input: &EnrichmentInput<'_>, opts: &EnrichmentOptions) -> 
     area.push('Z');
     svg.path(&area, &format!("class=\"metric\" fill=\"{METRIC_COLOUR}\""));
     svg.line(plot_x0, m_y.map(0.0), plot_x1, m_y.map(0.0), "#8C8C8C", 0.6, None);
-    for &v in &m_t.values {
-        let y = m_y.map(v);
-        svg.line(plot_x0 - 3.5, y, plot_x0, y, AXIS, 0.8, None);
-        svg.text(
-            plot_x0 - 6.0,
-            y + TICK_FONT.center_to_baseline(),
-            &tick_label(v, m_t.decimals),
-            &TICK_FONT,
-            Anchor::End,
-        );
-    }
+    y_ticks(&mut svg, &m_t, &m_y, (plot_x0, plot_x1), false);
     svg.line(plot_x0, metric_y0, plot_x0, metric_y1, AXIS, 0.8, None);
     let small = Font::regular(8.0, INK_SOFT);
     svg.text(plot_x1 - 2.0, metric_y0 + small.size, "Ranking metric", &small, Anchor::End);
@@ -332,6 +309,24 @@ pub fn enrichment_svg(input: &EnrichmentInput<'_>, opts: &EnrichmentOptions) -> 
 }
 
 /// A signed number with a true minus sign and fixed decimals.
+/// Left-axis ticks and labels of one panel, with horizontal grid lines (except at 0) if `grid`.
+fn y_ticks(svg: &mut Svg, t: &Ticks, y_scale: &Linear, (x0, x1): (f64, f64), grid: bool) {
+    for &v in &t.values {
+        let y = y_scale.map(v);
+        if grid && v != 0.0 {
+            svg.line(x0, y, x1, y, GRID, 0.6, None);
+        }
+        svg.line(x0 - 3.5, y, x0, y, AXIS, 0.8, None);
+        svg.text(
+            x0 - 6.0,
+            y + TICK_FONT.center_to_baseline(),
+            &tick_label(v, t.decimals),
+            &TICK_FONT,
+            Anchor::End,
+        );
+    }
+}
+
 fn signed(v: f64, decimals: usize) -> String {
     tick_label(v, decimals)
 }
