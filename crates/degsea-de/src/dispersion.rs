@@ -14,7 +14,7 @@ use ndarray::{Array2, ArrayView2};
 use rayon::prelude::*;
 
 use crate::onegroup::{Dispersion, ROWS_PER_TASK};
-use crate::pseudo::{EqualizePlan, equalize_rows, q2qnbinom};
+use crate::pseudo::{EqualizePlan, equalize_rows};
 use crate::spline::maximize_interpolant;
 use crate::sums::{Accumulator, accurate_sum};
 
@@ -193,7 +193,7 @@ pub fn estimate_common_disp(
     lib_sizes: &[f64],
     options: CommonDispOptions,
 ) -> CommonDispersion {
-    let plan = EqualizePlan::new(group, lib_sizes, q2qnbinom);
+    let plan = EqualizePlan::new(group, lib_sizes);
     if plan.groups.iter().all(|g| g.len() <= 1) {
         return CommonDispersion { dispersion: f64::NAN, genes_used: 0 };
     }
@@ -362,7 +362,7 @@ pub fn estimate_tagwise_disp(
 ) -> TagwiseDispersion {
     let n_genes = counts.nrows();
     assert_eq!(ave_log_cpm.len(), n_genes, "one AveLogCPM per gene");
-    let plan = EqualizePlan::new(group, lib_sizes, q2qnbinom);
+    let plan = EqualizePlan::new(group, lib_sizes);
     let n_groups = plan.groups.len();
     let prior_n = options.prior_df / (group.len() as f64 - n_groups as f64);
     let all: Vec<usize> = (0..n_genes).collect();

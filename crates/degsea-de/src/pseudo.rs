@@ -170,25 +170,18 @@ pub(crate) struct EqualizePlan {
     pub(crate) lib_sizes: Vec<f64>,
     /// Common (geometric-mean) library size.
     pub(crate) common: f64,
-    /// The quantile map: [`q2qnbinom`] where R's last bits matter (the common dispersion's
-    /// Brent search compares likelihoods), [`q2qnbinom_fast`] elsewhere.
-    pub(crate) q2q: fn(f64, f64, f64, f64) -> f64,
 }
 
 impl EqualizePlan {
-    pub(crate) fn new(group: &[usize], lib_sizes: &[f64], q2q: fn(f64, f64, f64, f64) -> f64) -> Self {
+    pub(crate) fn new(group: &[usize], lib_sizes: &[f64]) -> Self {
         let groups = group_columns(group);
         let offsets = groups.iter().map(|cols| cols.iter().map(|&j| lib_sizes[j].ln()).collect()).collect();
-        Self {
-            groups,
-            offsets,
-            lib_sizes: lib_sizes.to_vec(),
-            common: geometric_mean_lib_size(lib_sizes),
-            q2q,
-        }
+        Self { groups, offsets, lib_sizes: lib_sizes.to_vec(), common: geometric_mean_lib_size(lib_sizes) }
     }
 
-    /// Pseudo-counts of one gene into `out` (one value per sample), clamped at 0.
+    /// Pseudo-counts of one gene into `out` (one value per sample), clamped at 0. Uses R's
+    /// quantile algorithm ([`q2qnbinom`]): the common dispersion's Brent search compares
+    /// likelihoods of these values, so their last bits matter.
     /// Returns the number of non-converged group fits.
     pub(crate) fn equalize_row(
         &self,
@@ -206,7 +199,7 @@ impl EqualizePlan {
             let lambda = fit.beta.exp();
             let mu_out = lambda * self.common;
             for &j in cols {
-                let p = (self.q2q)(y[j], lambda * self.lib_sizes[j], mu_out, dispersion);
+                let p = q2qnbinom(y[j], lambda * self.lib_sizes[j], mu_out, dispersion);
                 out[j] = if p < 0.0 { 0.0 } else { p };
             }
         }
@@ -239,7 +232,7 @@ pub fn equalize_lib_sizes(
     dispersion: Dispersion<'_>,
 ) -> EqualizedLibSizes {
     let rows: Vec<usize> = (0..counts.nrows()).collect();
-    let plan = EqualizePlan::new(group, lib_sizes, q2qnbinom);
+    let plan = EqualizePlan::new(group, lib_sizes);
     let pseudo_counts = equalize_rows(counts, &rows, &plan, dispersion);
     EqualizedLibSizes { pseudo_counts, pseudo_lib_size: plan.common }
 }
