@@ -15,6 +15,29 @@ pub fn run(args: &[&str]) -> Output {
     degsea().args(args).output().expect("spawn degsea")
 }
 
+/// Runs `degsea SUBCOMMAND --counts C --samples S --contrast K --out DIR EXTRA…` (the argument
+/// list that `de`, `normalize` and `run` share).
+pub fn run_job(
+    subcommand: &str,
+    counts: &Path,
+    samples: &Path,
+    contrast: &str,
+    out: &Path,
+    extra: &[&str],
+) -> Output {
+    degsea()
+        .arg(subcommand)
+        .arg("--counts")
+        .arg(counts)
+        .arg("--samples")
+        .arg(samples)
+        .args(["--contrast", contrast, "--out"])
+        .arg(out)
+        .args(extra)
+        .output()
+        .expect("spawn degsea")
+}
+
 pub use degsea_testkit::shared_or_skip;
 
 /// Stderr as a string.

@@ -4,7 +4,7 @@
 use std::collections::HashMap;
 use std::path::Path;
 
-use crate::util::{assert_error, read_tsv, run, shared_or_skip, stderr};
+use crate::util::{assert_error, read_tsv, run_job, shared_or_skip, stderr};
 
 /// ALGORITHMS.md §C tolerances.
 const TOL_LOGFC: f64 = 1e-10;
@@ -16,10 +16,9 @@ fn num(s: &str) -> f64 {
     s.parse().unwrap_or_else(|e| panic!("`{s}`: {e}"))
 }
 
-fn de(args: &[&str]) -> std::process::Output {
-    let mut all = vec!["de"];
-    all.extend_from_slice(args);
-    run(&all)
+/// `degsea de` with the given inputs, contrast, output folder and further arguments.
+fn de(counts: &Path, samples: &Path, contrast: &str, out: &Path, extra: &[&str]) -> std::process::Output {
+    run_job("de", counts, samples, contrast, out, extra)
 }
 
 fn tiny_sheet(dir: &Path) -> std::path::PathBuf {
@@ -36,17 +35,7 @@ fn tiny_matches_edger_and_writes_every_file() {
     let dir = tempfile::tempdir().unwrap();
     let sheet = tiny_sheet(dir.path());
     let out = dir.path().join("nested/de_out");
-    let o = de(&[
-        "--counts",
-        reference.join("counts.tsv").to_str().unwrap(),
-        "--samples",
-        sheet.to_str().unwrap(),
-        "--contrast",
-        "group: B vs A",
-        "--out",
-        out.to_str().unwrap(),
-        "--json",
-    ]);
+    let o = de(&reference.join("counts.tsv"), &sheet, "group: B vs A", &out, &["--json"]);
     assert!(o.status.success(), "degsea de failed:\n{}", stderr(&o));
     assert!(o.stdout.is_empty(), "nothing on stdout");
 
@@ -115,18 +104,8 @@ fn pasilla_table_matches_edger() {
     let dir = tempfile::tempdir().unwrap();
     let out = dir.path().join("out");
     let data = shared.join("data/pasilla");
-    let o = de(&[
-        "--counts",
-        data.join("counts.tsv").to_str().unwrap(),
-        "--samples",
-        data.join("samples.tsv").to_str().unwrap(),
-        "--contrast",
-        "condition: treated vs untreated",
-        "--out",
-        out.to_str().unwrap(),
-        "--threads",
-        "2",
-    ]);
+    let (counts, samples) = (data.join("counts.tsv"), data.join("samples.tsv"));
+    let o = de(&counts, &samples, "condition: treated vs untreated", &out, &["--threads", "2"]);
     assert!(o.status.success(), "degsea de failed:\n{}", stderr(&o));
     let theirs: HashMap<String, Vec<f64>> = read_tsv(&shared.join("reference/pasilla/de.tsv"))
         .into_iter()
@@ -154,18 +133,8 @@ fn fixed_and_common_dispersion() {
     let dir = tempfile::tempdir().unwrap();
     let sheet = tiny_sheet(dir.path());
     let counts = shared.join("reference/tiny/counts.tsv");
-    let base = [
-        "--counts",
-        counts.to_str().unwrap(),
-        "--samples",
-        sheet.to_str().unwrap(),
-        "--contrast",
-        "group: B vs A",
-    ];
     let out = dir.path().join("fixed");
-    let mut args = base.to_vec();
-    args.extend(["--out", out.to_str().unwrap(), "--dispersion", "0.1"]);
-    let o = de(&args);
+    let o = de(&counts, &sheet, "group: B vs A", &out, &["--dispersion", "0.1"]);
     assert!(o.status.success(), "{}", stderr(&o));
     assert!(stderr(&o).contains("warning: using a fixed dispersion of 0.1"), "{}", stderr(&o));
     let rows = read_tsv(&out.join("de.tsv"));
@@ -174,9 +143,7 @@ fn fixed_and_common_dispersion() {
     assert!(manifest.contains("fixed dispersion"));
 
     let out = dir.path().join("common");
-    let mut args = base.to_vec();
-    args.extend(["--out", out.to_str().unwrap(), "--dispersion", "common", "--no-filter"]);
-    let o = de(&args);
+    let o = de(&counts, &sheet, "group: B vs A", &out, &["--dispersion", "common", "--no-filter"]);
     assert!(o.status.success(), "{}", stderr(&o));
     let rows = read_tsv(&out.join("de.tsv"));
     assert_eq!(rows.len() - 1, 1000, "--no-filter keeps every gene");
@@ -192,23 +159,11 @@ fn bad_input_exits_2_without_output() {
     let sheet = dir.path().join("samples.tsv");
     std::fs::write(&sheet, "sample\tgroup\nS1\tA\nS2\tA\nS3\tB\nS4\tB\n").unwrap();
     let out = dir.path().join("out");
-    let args = [
-        "--counts",
-        counts.to_str().unwrap(),
-        "--samples",
-        sheet.to_str().unwrap(),
-        "--contrast",
-        "group: B vs A",
-        "--out",
-        out.to_str().unwrap(),
-    ];
-    let o = de(&args);
+    let o = de(&counts, &sheet, "group: B vs A", &out, &[]);
     assert_error(&o, &["counts.tsv", "-1"]);
     assert!(!out.exists(), "no partial output");
 
-    let mut bad = args.to_vec();
-    bad.extend(["--dispersion", "tagwsie"]);
-    let o = de(&bad);
+    let o = de(&counts, &sheet, "group: B vs A", &out, &["--dispersion", "tagwsie"]);
     assert_eq!(o.status.code(), Some(2));
     assert!(stderr(&o).contains("tagwsie"));
     assert!(!out.exists());

@@ -2,17 +2,17 @@
 
 use std::collections::HashMap;
 use std::fmt::Write as _;
+use std::path::Path;
 
-use crate::util::{read_tsv, run, shared_or_skip, stderr};
+use crate::util::{read_tsv, run, run_job, shared_or_skip, stderr};
 
 /// ALGORITHMS.md §C: TMM factors ≤ 1e-12 relative, log-CPM ≤ 1e-12 absolute.
 const TMM_REL_TOL: f64 = 1e-12;
 const LOGCPM_ABS_TOL: f64 = 1e-12;
 
-fn normalize(args: &[&str]) {
-    let mut all = vec!["normalize"];
-    all.extend_from_slice(args);
-    let o = run(&all);
+/// Runs `degsea normalize` and asserts it succeeded quietly.
+fn normalize(counts: &Path, samples: &Path, contrast: &str, out: &Path, extra: &[&str]) {
+    let o = run_job("normalize", counts, samples, contrast, out, extra);
     assert!(o.status.success(), "degsea normalize failed:\n{}", stderr(&o));
     assert!(o.stdout.is_empty(), "nothing on stdout");
 }
@@ -25,16 +25,7 @@ fn tiny_matches_edger() {
     let sheet = dir.path().join("samples.csv");
     std::fs::write(&sheet, "sample,group\nS1,A\nS2,A\nS3,A\nS4,B\nS5,B\nS6,B\n").unwrap();
     let out = dir.path().join("nested/out");
-    normalize(&[
-        "--counts",
-        reference.join("counts.tsv").to_str().unwrap(),
-        "--samples",
-        sheet.to_str().unwrap(),
-        "--contrast",
-        "group: B vs A",
-        "--out",
-        out.to_str().unwrap(),
-    ]);
+    normalize(&reference.join("counts.tsv"), &sheet, "group: B vs A", &out, &[]);
 
     let ours: HashMap<String, String> =
         read_tsv(&out.join("filter.tsv")).into_iter().skip(1).map(|r| (r[0].clone(), r[1].clone())).collect();
@@ -81,16 +72,9 @@ fn pasilla_factors_match_edger() {
     let Some(shared) = shared_or_skip("pasilla_factors_match_edger") else { return };
     let dir = tempfile::tempdir().unwrap();
     let out = dir.path().join("out");
-    normalize(&[
-        "--counts",
-        shared.join("data/pasilla/counts.tsv").to_str().unwrap(),
-        "--samples",
-        shared.join("data/pasilla/samples.tsv").to_str().unwrap(),
-        "--contrast",
-        "condition: treated vs untreated",
-        "--out",
-        out.to_str().unwrap(),
-    ]);
+    let data = shared.join("data/pasilla");
+    let (counts, samples) = (data.join("counts.tsv"), data.join("samples.tsv"));
+    normalize(&counts, &samples, "condition: treated vs untreated", &out, &[]);
     let theirs: HashMap<String, Vec<String>> = read_tsv(&shared.join("reference/pasilla/norm_factors.tsv"))
         .into_iter()
         .skip(1)
@@ -130,11 +114,13 @@ fn merged_groups_round_htseq_and_options() {
     std::fs::write(&sheet, "id\tcluster\nS1\tcl1\nS2\tcl2\nS3\tcl3\nS4\tcl2\nS5\tcl1\nS6\tc\n").unwrap();
     let out = dir.path().join("out");
     let (sheet_s, out_s) = (sheet.display().to_string(), out.display().to_string());
-    let mut args = vec!["--counts"];
+    // Several count files after one --counts: not the shape of `run_job`.
+    let mut args = vec!["normalize", "--counts"];
     args.extend(paths.iter().map(String::as_str));
     args.extend(["--samples", &sheet_s, "--contrast", "cluster: cl2+cl3 vs cl1", "--out", &out_s]);
     args.extend(["--round", "--no-filter", "--norm", "none"]);
-    normalize(&args);
+    let o = run(&args);
+    assert!(o.status.success(), "degsea normalize failed:\n{}", stderr(&o));
 
     let nf = read_tsv(&out.join("norm_factors.tsv"));
     assert_eq!(nf.len(), 6, "five samples used, S6 dropped");
@@ -171,18 +157,7 @@ fn featurecounts_gzip_csv_and_other_methods() {
         .unwrap();
     for method in ["tmm", "upperquartile", "rle", "none"] {
         let out = dir.path().join(format!("out_{method}"));
-        normalize(&[
-            "--counts",
-            fc.to_str().unwrap(),
-            "--samples",
-            sheet.to_str().unwrap(),
-            "--contrast",
-            "trt: b vs a",
-            "--out",
-            out.to_str().unwrap(),
-            "--norm",
-            method,
-        ]);
+        normalize(&fc, &sheet, "trt: b vs a", &out, &["--norm", method]);
         let nf = read_tsv(&out.join("norm_factors.tsv"));
         let f: Vec<f64> = nf[1..].iter().map(|r| r[3].parse().unwrap()).collect();
         assert!((f.iter().product::<f64>() - 1.0).abs() < 1e-12, "{method}: {f:?}");

@@ -7,7 +7,7 @@ use std::fs;
 use std::path::{Path, PathBuf};
 use std::time::Duration;
 
-use crate::util::{assert_error, degsea, run, shared_or_skip};
+use crate::util::{assert_error, degsea, run_job, shared_or_skip};
 
 /// Scores below this size are compared in absolute terms (see the airway test).
 const ZERO_SCORE: f64 = 1e-12;
@@ -118,18 +118,8 @@ fn airway_reproduces_reference_ranks_and_gsea() {
     let tmp = tempfile::tempdir().unwrap();
     let out = tmp.path().join("airway");
     let data = shared.join("data/airway");
-    let o = run(&[
-        "run",
-        "--counts",
-        data.join("counts.tsv").to_str().unwrap(),
-        "--samples",
-        data.join("samples.tsv").to_str().unwrap(),
-        "--contrast",
-        "dex: treated vs control",
-        "--no-plots",
-        "--out",
-        out.to_str().unwrap(),
-    ]);
+    let (counts, samples) = (data.join("counts.tsv"), data.join("samples.tsv"));
+    let o = run_job("run", &counts, &samples, "dex: treated vs control", &out, &["--no-plots"]);
     assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
     let read = |p: &Path| -> HashMap<String, f64> {
         fs::read_to_string(p)
