@@ -2,21 +2,12 @@
 
 #![allow(clippy::unwrap_used, reason = "test helpers: a failed unwrap is a failed test")]
 
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::process::Command;
 
 use crate::util::{assert_error, run, shared_or_skip, stderr};
 
-fn airway(shared: &Path) -> (PathBuf, Vec<PathBuf>) {
-    let dir = shared.join("bam/airway_subset");
-    let mut bams: Vec<PathBuf> = std::fs::read_dir(&dir)
-        .unwrap()
-        .map(|e| e.unwrap().path())
-        .filter(|p| p.extension().is_some_and(|e| e == "bam"))
-        .collect();
-    bams.sort();
-    (dir.join("Homo_sapiens.GRCh37.75_subset.gtf"), bams)
-}
+use degsea_testkit::airway_bams as airway;
 
 fn s(p: &Path) -> &str {
     p.to_str().unwrap()

@@ -13,6 +13,7 @@ use std::io::{BufWriter, Write};
 use std::num::NonZero;
 use std::path::PathBuf;
 
+use degsea_testkit::SplitMix64;
 use noodles::bam;
 use noodles::bgzf;
 use noodles::sam;
@@ -21,25 +22,6 @@ use noodles::sam::header::record::value::{Map, map::ReferenceSequence};
 const READ_LEN: u32 = 100;
 const CHROMOSOMES: usize = 5;
 const GENES_PER_CHROMOSOME: usize = 4000;
-
-/// SplitMix64: small deterministic generator.
-struct Rng(u64);
-
-impl Rng {
-    fn next(&mut self) -> u64 {
-        self.0 = self.0.wrapping_add(0x9e37_79b9_7f4a_7c15);
-        let mut z = self.0;
-        z = (z ^ (z >> 30)).wrapping_mul(0xbf58_476d_1ce4_e5b9);
-        z = (z ^ (z >> 27)).wrapping_mul(0x94d0_49bb_1331_11eb);
-        z ^ (z >> 31)
-    }
-    fn range(&mut self, lo: u32, hi: u32) -> u32 {
-        lo + (self.next() % u64::from(hi - lo)) as u32
-    }
-    fn unit(&mut self) -> f64 {
-        (self.next() >> 11) as f64 / (1u64 << 53) as f64
-    }
-}
 
 /// (start, read-1 blocks, read-2 blocks, gene on minus strand, NH).
 type Fragment = (u32, Vec<(u32, u32)>, Vec<(u32, u32)>, bool, u8);
@@ -105,7 +87,7 @@ fn encode(
     mate_pos: u32,
     tlen: i32,
     nh: u8,
-    rng: &mut Rng,
+    rng: &mut SplitMix64,
 ) -> Pending {
     let pos = blocks[0].0;
     let mut cigar: Vec<u32> = Vec::new();
@@ -138,7 +120,7 @@ fn encode(
     }
     const NT: [u8; 4] = [1, 2, 4, 8];
     for _ in 0..READ_LEN / 2 {
-        let r = rng.next();
+        let r = rng.next_u64();
         b.push((NT[(r & 3) as usize] << 4) | NT[((r >> 2) & 3) as usize]);
     }
     for i in 0..READ_LEN {
@@ -159,7 +141,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     let pairs: u64 = args.get(2).map_or(Ok(2_500_000), |s| s.parse())?;
     let seed: u64 = args.get(3).map_or(Ok(7), |s| s.parse())?;
     std::fs::create_dir_all(&out)?;
-    let mut rng = Rng(seed);
+    let mut rng = SplitMix64(seed);
 
     // Annotation.
     let mut chroms: Vec<(String, u32, Vec<Gene>)> = Vec::new();
@@ -178,7 +160,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
                 exons.push((x, x + len));
                 x += len + rng.range(200, 5_000);
             }
-            let negative = rng.next() & 1 == 1;
+            let negative = rng.next_u64() & 1 == 1;
             gene_no += 1;
             let strand = if negative { '-' } else { '+' };
             for (i, &(s, e)) in exons.iter().enumerate() {
@@ -235,7 +217,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
                 )
             } else {
                 let s = rng.range(1_000, chrom_len - 1_000);
-                (vec![(s, READ_LEN)], vec![(s + frag_len - READ_LEN, READ_LEN)], rng.next() & 1 == 1)
+                (vec![(s, READ_LEN)], vec![(s + frag_len - READ_LEN, READ_LEN)], rng.next_u64() & 1 == 1)
             };
             frags.push((b1[0].0, b1, b2, gene_negative, nh));
         }

@@ -10,7 +10,7 @@ use std::process::Command;
 
 use degsea_count::{Annotation, CountOptions, FileCounts, GtfOptions, Strandedness};
 
-use degsea_testkit::shared_or_skip;
+use degsea_testkit::{SplitMix64, shared_or_skip};
 
 fn featurecounts_or_skip(test: &str) -> bool {
     let ok = Command::new("featureCounts").arg("-v").output().is_ok();
@@ -122,15 +122,7 @@ fn assert_same(what: &str, ours: &Table, theirs: &Table) {
 }
 
 fn airway() -> Option<(PathBuf, Vec<PathBuf>)> {
-    let s = shared_or_skip("airway")?;
-    let dir = s.join("bam/airway_subset");
-    let mut bams: Vec<PathBuf> = std::fs::read_dir(&dir)
-        .unwrap()
-        .map(|e| e.unwrap().path())
-        .filter(|p| p.extension().is_some_and(|e| e == "bam"))
-        .collect();
-    bams.sort();
-    Some((dir.join("Homo_sapiens.GRCh37.75_subset.gtf"), bams))
+    shared_or_skip("airway").map(|s| degsea_testkit::airway_bams(&s))
 }
 
 fn strand(s: u8) -> Strandedness {
@@ -399,27 +391,8 @@ fn subread_test_suite_cases() {
     assert!(failures.is_empty(), "{}", failures.join("\n"));
 }
 
-/// SplitMix64, for the random differential test.
-struct Rng(u64);
-
-impl Rng {
-    fn next(&mut self) -> u64 {
-        self.0 = self.0.wrapping_add(0x9e37_79b9_7f4a_7c15);
-        let mut z = self.0;
-        z = (z ^ (z >> 30)).wrapping_mul(0xbf58_476d_1ce4_e5b9);
-        z = (z ^ (z >> 27)).wrapping_mul(0x94d0_49bb_1331_11eb);
-        z ^ (z >> 31)
-    }
-    fn below(&mut self, n: u64) -> u64 {
-        self.next() % n
-    }
-    fn chance(&mut self, p: f64) -> bool {
-        ((self.next() >> 11) as f64 / (1u64 << 53) as f64) < p
-    }
-}
-
 /// A random CIGAR with soft clips, insertions, deletions, back-to-back indels and introns.
-fn random_cigar(r: &mut Rng) -> String {
+fn random_cigar(r: &mut SplitMix64) -> String {
     let mut c = String::new();
     if r.chance(0.2) {
         write!(c, "{}S", 1 + r.below(30)).unwrap();
@@ -446,7 +419,7 @@ fn random_cigar(r: &mut Rng) -> String {
 /// a shuffled SAM with unmapped mates, orphans, secondary / supplementary / duplicate flags,
 /// NH 1/2/absent and assorted MAPQs.
 fn random_case(seed: u64, paired: bool, dir: &Path) -> (PathBuf, PathBuf) {
-    let mut r = Rng(seed);
+    let mut r = SplitMix64(seed);
     let mut gtf = String::new();
     let mut x = 100;
     for g in 0..8 {
@@ -477,7 +450,7 @@ fn random_case(seed: u64, paired: bool, dir: &Path) -> (PathBuf, PathBuf) {
         let mq = [0, 3, 10, 30, 60, 255];
         let (q1, q2) = (mq[r.below(6) as usize], mq[r.below(6) as usize]);
         let (c1, c2) = (random_cigar(&mut r), random_cigar(&mut r));
-        let extra_flags = |r: &mut Rng| {
+        let extra_flags = |r: &mut SplitMix64| {
             let mut f = 0;
             let x = r.below(100);
             if x < 8 {

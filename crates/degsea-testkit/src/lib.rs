@@ -25,3 +25,55 @@ pub fn shared_or_skip(test: &str) -> Option<PathBuf> {
     }
     s
 }
+
+/// The airway BAM subset under `shared`: its GTF and its BAMs in name order
+/// (`bam/airway_subset`, the input of the featureCounts reference counts).
+///
+/// # Panics
+/// If the folder cannot be listed.
+pub fn airway_bams(shared: &Path) -> (PathBuf, Vec<PathBuf>) {
+    let dir = shared.join("bam/airway_subset");
+    let mut bams: Vec<PathBuf> = std::fs::read_dir(&dir)
+        .unwrap_or_else(|e| panic!("list {}: {e}", dir.display()))
+        .map(|e| e.expect("read a directory entry").path())
+        .filter(|p| p.extension().is_some_and(|e| e == "bam"))
+        .collect();
+    bams.sort();
+    (dir.join("Homo_sapiens.GRCh37.75_subset.gtf"), bams)
+}
+
+/// SplitMix64 (Steele, Lea & Flood 2014): a small deterministic generator for synthetic test
+/// and benchmark inputs (not for statistics).
+#[derive(Debug, Clone)]
+pub struct SplitMix64(pub u64);
+
+impl SplitMix64 {
+    /// The next 64 random bits.
+    pub fn next_u64(&mut self) -> u64 {
+        self.0 = self.0.wrapping_add(0x9e37_79b9_7f4a_7c15);
+        let mut z = self.0;
+        z = (z ^ (z >> 30)).wrapping_mul(0xbf58_476d_1ce4_e5b9);
+        z = (z ^ (z >> 27)).wrapping_mul(0x94d0_49bb_1331_11eb);
+        z ^ (z >> 31)
+    }
+
+    /// A number in `0..n` (modulo reduction: slightly uneven, fine for test inputs).
+    pub fn below(&mut self, n: u64) -> u64 {
+        self.next_u64() % n
+    }
+
+    /// A number in `lo..hi`.
+    pub fn range(&mut self, lo: u32, hi: u32) -> u32 {
+        lo + u32::try_from(self.below(u64::from(hi - lo))).expect("below a u32")
+    }
+
+    /// A uniform number in `[0, 1)` from the top 53 bits.
+    pub fn unit(&mut self) -> f64 {
+        (self.next_u64() >> 11) as f64 / (1u64 << 53) as f64
+    }
+
+    /// True with probability `p`.
+    pub fn chance(&mut self, p: f64) -> bool {
+        self.unit() < p
+    }
+}
