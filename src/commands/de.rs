@@ -8,7 +8,7 @@ use std::time::Instant;
 
 use anyhow::Context as _;
 use degsea_core::{CountMatrix, TwoGroups};
-use degsea_de::classic::{ClassicOptions, DeResult, DispersionMethod, classic_de};
+use degsea_de::classic::{ClassicOptions, DeResult, DispersionMethod};
 use degsea_de::dispersion::TagwiseDispOptions;
 use degsea_de::norm::Method;
 use degsea_de::{PrepareOptions, Prepared, prepare};
@@ -161,8 +161,7 @@ pub(crate) fn analyse(
         tagwise: TagwiseDispOptions { prior_df: params.prior_df, ..TagwiseDispOptions::default() },
         ..ClassicOptions::default()
     };
-    let is_test: Vec<bool> = prepared.group.iter().map(|&g| g == 1).collect();
-    let result = classic_de(&prepared.counts.counts(), &is_test, &prepared.eff_lib_sizes(), &options);
+    let result = prepared.classic_de(&options);
     timings.extend(result.stage_seconds.iter().copied());
 
     if !matches!(params.dispersion, DispersionMethod::Fixed(_)) && result.common_dispersion.is_nan() {
@@ -171,7 +170,7 @@ pub(crate) fn analyse(
              analysed samples (edgeR estimateCommonDisp rowsum.filter); check the counts or use \
              --dispersion VALUE",
             degsea_de::dispersion::ROWSUM_FILTER,
-            is_test.len()
+            prepared.group.len()
         );
     }
     if result.nonconverged > 0 {

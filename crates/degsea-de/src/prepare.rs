@@ -3,6 +3,7 @@
 use degsea_core::{CountMatrix, TwoGroups};
 use ndarray::Array2;
 
+use crate::classic::{ClassicOptions, DeResult, classic_de};
 use crate::cpm::{effective_lib_sizes, log_cpm};
 use crate::filter::{FilterOptions, filter_by_expr};
 use crate::norm::{Method, calc_norm_factors_named};
@@ -41,6 +42,17 @@ impl Prepared {
     /// Effective library sizes `lib_size · norm_factor`, the `N_i` of every later step.
     pub fn eff_lib_sizes(&self) -> Vec<f64> {
         effective_lib_sizes(&self.lib_sizes, &self.norm_factors)
+    }
+
+    /// Which samples of `counts` are in the test group (`group == 1`).
+    pub fn is_test(&self) -> Vec<bool> {
+        self.group.iter().map(|&g| g == 1).collect()
+    }
+
+    /// edgeR's classic dispersion and exact test on these counts: [`classic_de`] with the test
+    /// samples and the effective library sizes.
+    pub fn classic_de(&self, options: &ClassicOptions) -> DeResult {
+        classic_de(&self.counts.counts(), &self.is_test(), &self.eff_lib_sizes(), options)
     }
 
     /// Number of genes kept.

@@ -10,7 +10,7 @@ use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 
 use degsea_core::{Contrast, CountMatrix, SampleSheet};
-use degsea_de::classic::{ClassicOptions, DeResult, DispersionMethod, classic_de};
+use degsea_de::classic::{ClassicOptions, DeResult, DispersionMethod};
 use degsea_de::exact::{ExactTestOptions, exact_test, exact_test_beta_approx, exact_test_double_tail};
 use degsea_de::onegroup::Dispersion;
 use degsea_de::{PrepareOptions, Prepared, prepare};
@@ -76,13 +76,7 @@ fn run(counts: &str, no_filter: bool) -> Run {
     let groups = "group: test vs ref".parse::<Contrast>().unwrap().resolve(&sheet, matrix.samples()).unwrap();
     let prepared =
         prepare(&matrix, &groups, &PrepareOptions { no_filter, ..PrepareOptions::default() }).unwrap();
-    let is_test: Vec<bool> = prepared.group.iter().map(|&g| g == 1).collect();
-    let result = classic_de(
-        &prepared.counts.counts(),
-        &is_test,
-        &prepared.eff_lib_sizes(),
-        &ClassicOptions::default(),
-    );
+    let result = prepared.classic_de(&ClassicOptions::default());
     Run { matrix, prepared, result }
 }
 
@@ -209,9 +203,8 @@ fn zero_dispersion_uses_binomial_test() {
 fn fixed_dispersion_skips_estimation() {
     let run0 = run("edge3v3_counts.tsv", true);
     let p = &run0.prepared;
-    let is_test: Vec<bool> = p.group.iter().map(|&g| g == 1).collect();
     let opts = ClassicOptions { dispersion: DispersionMethod::Fixed(0.1), ..ClassicOptions::default() };
-    let r = classic_de(&p.counts.counts(), &is_test, &p.eff_lib_sizes(), &opts);
+    let r = p.classic_de(&opts);
     assert!(r.common_dispersion.is_nan());
     assert!(r.dispersion.iter().all(|&d| d == 0.1));
     assert!(r.p_value.iter().all(|p| (0.0..=1.0).contains(p)));

@@ -11,7 +11,7 @@ use std::fmt::Write as _;
 use std::path::Path;
 
 use degsea_core::{Contrast, CountMatrix, SampleSheet};
-use degsea_de::classic::{ClassicOptions, DeResult, classic_de};
+use degsea_de::classic::{ClassicOptions, DeResult};
 use degsea_de::onegroup::Dispersion;
 use degsea_de::pseudo::equalize_lib_sizes;
 use degsea_de::{PrepareOptions, Prepared, prepare};
@@ -94,13 +94,7 @@ fn run_pipeline(matrix: &CountMatrix, sheet: &SampleSheet, contrast: &str) -> Ru
     let contrast: Contrast = contrast.parse().unwrap();
     let groups = contrast.resolve(sheet, matrix.samples()).unwrap();
     let prepared = prepare(matrix, &groups, &PrepareOptions::default()).unwrap();
-    let is_test: Vec<bool> = prepared.group.iter().map(|&g| g == 1).collect();
-    let result = classic_de(
-        &prepared.counts.counts(),
-        &is_test,
-        &prepared.eff_lib_sizes(),
-        &ClassicOptions::default(),
-    );
+    let result = prepared.classic_de(&ClassicOptions::default());
     Run {
         genes: prepared.counts.genes().to_vec(),
         samples: prepared.counts.samples().to_vec(),
