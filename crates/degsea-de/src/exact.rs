@@ -178,8 +178,10 @@ struct PseudoSums<'a> {
 
 impl PseudoSums<'_> {
     /// Pseudo-count sums of the reference and test groups: `y` mapped from `rate · L_j` to
-    /// `out_mean` by [`q2qnbinom_fast`]. Where rounding a sum could depend on ~1e-14 (the fast
-    /// map's distance from R's), the sums are those of [`Self::sums_as_edger`].
+    /// `out_mean` by [`q2qnbinom_fast`]. Where rounding a sum could depend on its last 1e-9
+    /// relative (the fast map is ~1e-14 from R's in the bulk, up to ~1e-10 in far tails where
+    /// R's `qgamma` stops early; see [`near_half`]), the sums are those of
+    /// [`Self::sums_as_edger`].
     fn sums(&self, y: &[f64], rate: f64) -> (f64, f64) {
         let sums = self.sums_with(y, rate, q2qnbinom_fast);
         if near_half(sums.0) || near_half(sums.1) { self.sums_as_edger(y, rate) } else { sums }
