@@ -308,7 +308,6 @@ pub fn enrichment_svg(input: &EnrichmentInput<'_>, opts: &EnrichmentOptions) -> 
     Ok(svg.finish())
 }
 
-/// A signed number with a true minus sign and fixed decimals.
 /// Left-axis ticks and labels of one panel, with horizontal grid lines (except at 0) if `grid`.
 fn y_ticks(svg: &mut Svg, t: &Ticks, y_scale: &Linear, (x0, x1): (f64, f64), grid: bool) {
     for &v in &t.values {
@@ -327,6 +326,7 @@ fn y_ticks(svg: &mut Svg, t: &Ticks, y_scale: &Linear, (x0, x1): (f64, f64), gri
     }
 }
 
+/// A signed number with a true minus sign and fixed decimals.
 fn signed(v: f64, decimals: usize) -> String {
     tick_label(v, decimals)
 }
