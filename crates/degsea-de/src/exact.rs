@@ -275,12 +275,10 @@ pub fn exact_test_double_tail(
 /// `dnbinom` calls per gene instead of two per term, the same sum to ~1e-13 relative. Where
 /// `t(s1)` is not a normal number, or with `as_edger`, every term is computed as edgeR does.
 fn tail_sum(s1: f64, s: f64, size1: f64, size2: f64, mu1: f64, mu2: f64, as_edger: bool) -> f64 {
-    let start = if as_edger {
-        0.0
-    } else {
-        dnbinom_mu(s1, size1, mu1, false) * dnbinom_mu(s - s1, size2, mu2, false)
-    };
-    if !start.is_normal() {
+    let start = (!as_edger)
+        .then(|| dnbinom_mu(s1, size1, mu1, false) * dnbinom_mu(s - s1, size2, mu2, false))
+        .filter(|t| t.is_normal());
+    let Some(start) = start else {
         let (from, to) = if s1 < mu1 { (0.0, s1) } else { (s1, s) };
         let mut top = Accumulator::default();
         let mut x = from;
@@ -289,7 +287,7 @@ fn tail_sum(s1: f64, s: f64, size1: f64, size2: f64, mu1: f64, mu2: f64, as_edge
             x += 1.0;
         }
         return top.value();
-    }
+    };
     let mut rel = 1.0;
     let mut term = 1.0;
     if s1 < mu1 {
