@@ -10,7 +10,12 @@
 //!   R's `write.csv` writes them, are unquoted);
 //! * **featureCounts** by its header `Geneid Chr Start End Strand Length …` (usually after a
 //!   `# Program:featureCounts` comment): the five annotation columns are skipped and sample names
-//!   are cleaned of directories and a `.bam`/`.sam` suffix;
+//!   are made from the BAM paths by [`sample_names_from_paths`];
+//! * **annotation columns** after the gene id (nf-core/rnaseq's `gene_id gene_name …` tables such
+//!   as `salmon.merged.gene_counts.tsv`, tximport-style tables with `gene_symbol`, `gene_type` …):
+//!   recognised by name ([`ANNOTATION_COLUMNS`]) or, with [`ColumnOptions::gene_name_column`],
+//!   every column before the first numeric one; the gene names are kept in
+//!   [`CountTable::gene_names`] (see [`CountTable::gene_name_map`]);
 //! * **HTSeq-count** by a first line of exactly two fields whose second is a number (no header);
 //!   rows whose id starts with `__` (`__no_feature`, `__ambiguous`, `__too_low_aQual`,
 //!   `__not_aligned`, `__alignment_not_unique`) are dropped and returned in
@@ -39,6 +44,34 @@ pub struct ReadOptions {
     /// Round fractional counts half to even (R's `round`) instead of rejecting them, e.g. for
     /// RSEM/salmon expected counts or `htseq-count --nonunique fraction`.
     pub round: bool,
+}
+
+/// Header names recognised (case-insensitive) as annotation columns between the gene id and the
+/// first count column: nf-core/rnaseq writes `gene_name`; tximport/biomaRt-style tables use the
+/// others.
+pub const ANNOTATION_COLUMNS: [&str; 9] = [
+    "gene_name",
+    "gene_symbol",
+    "symbol",
+    "external_gene_name",
+    "hgnc_symbol",
+    "gene_type",
+    "gene_biotype",
+    "biotype",
+    "description",
+];
+
+/// Of [`ANNOTATION_COLUMNS`], the ones holding gene names, in order of preference.
+const NAME_COLUMNS: [&str; 5] = ["gene_name", "gene_symbol", "symbol", "external_gene_name", "hgnc_symbol"];
+
+/// How the columns of a count matrix are interpreted (beyond what is detected automatically).
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct ColumnOptions {
+    /// The header name of a column holding gene names (e.g. `symbol`). Every column between the
+    /// gene id and the first numeric column is then an annotation column, not a sample. Without
+    /// it, only columns named in [`ANNOTATION_COLUMNS`] are annotations and the first of
+    /// `gene_name`, `gene_symbol`, `symbol`, `external_gene_name`, `hgnc_symbol` gives the names.
+    pub gene_name_column: Option<String>,
 }
 
 /// The layout a count file was recognised as.
@@ -74,14 +107,99 @@ pub struct CountTable {
     pub n_rounded: u64,
     /// HTSeq-count summary rows that were dropped (empty for other formats).
     pub summary_rows: Vec<SummaryRow>,
+    /// Gene names from an annotation column (one per gene, in matrix order; `NA` and empty
+    /// names kept as written), when the table has one.
+    pub gene_names: Option<Vec<String>>,
+    /// The annotation columns that were skipped (not samples), by header name.
+    pub annotation_columns: Vec<String>,
+    /// Where each sample column came from: the file and the header line naming it (0 when the
+    /// format has no header, as HTSeq-count files).
+    pub sources: Vec<(String, u64)>,
+}
+
+impl CountTable {
+    /// Gene id → gene name, from [`Self::gene_names`] (empty and `NA` names skipped), for
+    /// mapping ids to the symbols of gene sets. `None` when the table has no name column.
+    pub fn gene_name_map(&self) -> Option<degsea_core::GeneMap> {
+        let names = self.gene_names.as_ref()?;
+        Some(degsea_core::GeneMap::from_pairs(
+            self.matrix
+                .genes()
+                .iter()
+                .zip(names)
+                .filter(|(_, n)| !n.is_empty() && n.as_str() != "NA")
+                .map(|(g, n)| (g.clone(), n.clone())),
+        ))
+    }
+
+    /// Checks that the given sample columns have at least one read each (edgeR stops on a
+    /// zero library size); the error names the count file and the header line of the sample.
+    pub fn check_library_sizes(&self, columns: &[usize]) -> Result<()> {
+        let counts = self.matrix.counts();
+        for &j in columns {
+            if counts.column(j).iter().all(|&c| c == 0) {
+                let (file, line) = self.sources.get(j).cloned().unwrap_or_default();
+                return Err(Error::ZeroLibrary { file, line, sample: self.matrix.samples()[j].clone() });
+            }
+        }
+        Ok(())
+    }
+
+    /// Renames samples with an old → new map (samples not in the map keep their names). The
+    /// map must name only samples of the table and must not create duplicate names.
+    pub fn rename_samples(self, renames: &SampleRenames) -> Result<Self> {
+        let (genes, mut samples, counts) = self.matrix.into_parts();
+        for (old, new, line) in &renames.pairs {
+            let Some(j) = samples.iter().position(|s| s == old) else {
+                let mut list: Vec<&str> = samples.iter().take(8).map(String::as_str).collect();
+                if samples.len() > 8 {
+                    list.push("…");
+                }
+                return Err(Error::RenameUnknown {
+                    file: renames.file.clone(),
+                    line: *line,
+                    sample: old.clone(),
+                    samples: list.join(", "),
+                });
+            };
+            samples[j].clone_from(new);
+        }
+        let mut seen = std::collections::HashSet::new();
+        if let Some(dup) = samples.iter().find(|s| !seen.insert(s.as_str())) {
+            let line = renames.pairs.iter().find(|(_, n, _)| n == dup).map_or(0, |p| p.2);
+            return Err(Error::DuplicateSample { file: renames.file.clone(), line, sample: dup.clone() });
+        }
+        let file = renames.file.clone();
+        let matrix =
+            CountMatrix::new(genes, samples, counts).map_err(|source| Error::Invalid { file, source })?;
+        Ok(Self { matrix, ..self })
+    }
+}
+
+/// A sample rename map (old → new), e.g. read by [`crate::samples::read_rename_map`].
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct SampleRenames {
+    /// The file it was read from, for messages.
+    pub file: String,
+    /// `(old, new, line)` in file order.
+    pub pairs: Vec<(String, String, u64)>,
 }
 
 /// Reads one or more count files: one file is read with [`read_counts`] (any format), several
 /// as HTSeq-count files with [`read_htseq`].
 pub fn read_count_files<P: AsRef<Path>>(paths: &[P], opts: &ReadOptions) -> Result<CountTable> {
+    read_count_files_with(paths, opts, &ColumnOptions::default())
+}
+
+/// As [`read_count_files`], with column options (a gene-name column) for a single matrix.
+pub fn read_count_files_with<P: AsRef<Path>>(
+    paths: &[P],
+    opts: &ReadOptions,
+    columns: &ColumnOptions,
+) -> Result<CountTable> {
     match paths {
         [] => Err(Error::NoFiles),
-        [one] => read_counts(one.as_ref(), opts),
+        [one] => read_counts_with(one.as_ref(), opts, columns),
         _ => read_htseq(paths, opts),
     }
 }
@@ -99,6 +217,23 @@ pub fn read_count_files<P: AsRef<Path>>(paths: &[P], opts: &ReadOptions) -> Resu
 /// # Ok::<(), Box<dyn std::error::Error>>(())
 /// ```
 pub fn read_counts(path: &Path, opts: &ReadOptions) -> Result<CountTable> {
+    read_counts_with(path, opts, &ColumnOptions::default())
+}
+
+/// As [`read_counts`], with column options.
+///
+/// ```
+/// // nf-core/rnaseq's salmon.merged.gene_counts.tsv: gene_name is an annotation, not a sample.
+/// let dir = tempfile::tempdir()?;
+/// let path = dir.path().join("salmon.merged.gene_counts.tsv");
+/// std::fs::write(&path, "gene_id\tgene_name\tS1\tS2\nENSG1\tTP53\t10.4\t3\n")?;
+/// let opts = degsea_io::counts::ReadOptions { round: true };
+/// let t = degsea_io::counts::read_counts_with(&path, &opts, &Default::default())?;
+/// assert_eq!(t.matrix.samples(), ["S1", "S2"]);
+/// assert_eq!(t.gene_name_map().unwrap().get("ENSG1"), Some("TP53"));
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
+pub fn read_counts_with(path: &Path, opts: &ReadOptions, columns: &ColumnOptions) -> Result<CountTable> {
     let mut lines = Lines::open(path)?;
     if !lines.next_record()? {
         return Err(Error::Empty { file: lines.file });
@@ -108,9 +243,16 @@ pub fn read_counts(path: &Path, opts: &ReadOptions) -> Result<CountTable> {
     split_fields(&lines.buf, delim, &mut ranges);
     let header: Vec<String> = ranges.iter().map(|r| field_str(&lines.buf, r)).collect();
     let header_line = lines.line;
+    if header.len() == 1 && header[0].contains(';') {
+        return Err(Error::Semicolons {
+            file: lines.file,
+            line: header_line,
+            text: header[0].chars().take(60).collect(),
+        });
+    }
 
     if header.len() == 2 && parse_count(header[1].as_bytes(), true).is_ok() {
-        let sample = htseq_sample_name(path);
+        let sample = sample_names_from_paths(&[path.display().to_string()]).remove(0);
         let mut parsed = HtseqFile::default();
         read_htseq_rows(&mut lines, &mut ranges, delim, &sample, *opts, None, &mut parsed)?;
         let genes = parsed.genes;
@@ -123,18 +265,19 @@ pub fn read_counts(path: &Path, opts: &ReadOptions) -> Result<CountTable> {
             format: CountFormat::Htseq,
             n_rounded: parsed.n_rounded,
             summary_rows: parsed.summary,
+            gene_names: None,
+            annotation_columns: Vec::new(),
+            sources: vec![(lines.file.clone(), 0)],
         });
     }
 
     let featurecounts = header.len() > FEATURECOUNTS_COLUMNS.len() + 1
         && header[0] == "Geneid"
         && header[1..=FEATURECOUNTS_COLUMNS.len()] == FEATURECOUNTS_COLUMNS;
-    let skip = if featurecounts { FEATURECOUNTS_COLUMNS.len() + 1 } else { 1 };
-
     // The first data row is kept aside while the second is read: an R `write.table` header
     // (no field for the row-name column) is recognised when both rows have one more field.
     if !lines.next_record()? {
-        let samples = if featurecounts { &header[skip..] } else { &header[1..] };
+        let samples = if featurecounts { &header[FEATURECOUNTS_COLUMNS.len() + 1..] } else { &header[1..] };
         if samples.is_empty() {
             return Err(Error::NoSamples { file: lines.file, line: header_line });
         }
@@ -151,21 +294,29 @@ pub fn read_counts(path: &Path, opts: &ReadOptions) -> Result<CountTable> {
     let r_style = !featurecounts
         && first_ranges.len() == header.len() + 1
         && (!has_second || ranges.len() == header.len() + 1);
-    let samples: Vec<String> = if featurecounts {
-        header[skip..].iter().map(|s| clean_featurecounts_sample(s)).collect()
-    } else if r_style {
-        header.clone()
+    // Data field `j` is headed by `header[j - offset]`.
+    let offset = usize::from(r_style);
+    let (skip, name_col) = if featurecounts {
+        (FEATURECOUNTS_COLUMNS.len() + 1, None)
     } else {
-        header[1..].to_vec()
+        annotation_layout(&header, offset, &first_row, &first_ranges, columns, &lines.file, header_line)?
+    };
+    let samples: Vec<String> = if featurecounts {
+        sample_names_from_paths(&header[skip..])
+    } else {
+        header[(skip - offset).min(header.len())..].to_vec()
     };
     if samples.is_empty() {
         return Err(Error::NoSamples { file: lines.file, line: header_line });
     }
     check_unique_samples(&samples, &lines.file, header_line)?;
+    let annotation_columns = header[(1 - offset)..(skip - offset)].to_vec();
 
     let mut rows = RowParser {
         file: lines.file.clone(),
         skip,
+        name_col,
+        names: Vec::new(),
         round: opts.round,
         samples,
         genes: Vec::new(),
@@ -183,19 +334,86 @@ pub fn read_counts(path: &Path, opts: &ReadOptions) -> Result<CountTable> {
             split_fields(&lines.buf, delim, &mut ranges);
         }
     }
-    let RowParser { genes, samples, counts, n_rounded, .. } = rows;
+    let RowParser { genes, samples, counts, n_rounded, names, .. } = rows;
     let n_samples = samples.len();
     let counts = Array2::from_shape_vec((genes.len(), n_samples), counts).expect("one count per cell");
     let matrix = CountMatrix::new(genes, samples, counts)
         .map_err(|source| Error::Invalid { file: lines.file.clone(), source })?;
     let format = if featurecounts { CountFormat::FeatureCounts } else { CountFormat::Matrix };
-    Ok(CountTable { matrix, format, n_rounded, summary_rows: Vec::new() })
+    Ok(CountTable {
+        matrix,
+        format,
+        n_rounded,
+        summary_rows: Vec::new(),
+        gene_names: name_col.map(|_| names),
+        annotation_columns,
+        sources: vec![(lines.file.clone(), header_line); n_samples],
+    })
+}
+
+/// Decides which data fields after the gene id are annotation columns: a prefix of columns
+/// whose header is in [`ANNOTATION_COLUMNS`] or (with a named gene-name column) whose first-row
+/// value is not a number. Returns the first count field and the gene-name field.
+fn annotation_layout(
+    header: &[String],
+    offset: usize,
+    first_row: &[u8],
+    first_ranges: &[Range<usize>],
+    columns: &ColumnOptions,
+    file: &str,
+    line: u64,
+) -> Result<(usize, Option<usize>)> {
+    let head = |j: usize| header.get(j.wrapping_sub(offset)).map(String::as_str);
+    let known = |name: &str| ANNOTATION_COLUMNS.iter().any(|a| a.eq_ignore_ascii_case(name));
+    let numeric = |j: usize| {
+        first_ranges.get(j).is_some_and(|r| {
+            std::str::from_utf8(&first_row[r.clone()])
+                .is_ok_and(|t| t.trim().trim_matches('"').parse::<f64>().is_ok())
+        })
+    };
+    let n_fields = first_ranges.len().max(header.len() + offset);
+    let mut skip = 1;
+    while skip + 1 < n_fields {
+        let Some(name) = head(skip) else { break };
+        if known(name) || (columns.gene_name_column.is_some() && !numeric(skip)) {
+            skip += 1;
+        } else {
+            break;
+        }
+    }
+    let name_col = match &columns.gene_name_column {
+        Some(wanted) => {
+            let Some(j) = (1..n_fields).find(|&j| head(j) == Some(wanted.as_str())) else {
+                return Err(Error::NoSuchColumn {
+                    file: file.to_owned(),
+                    line,
+                    column: wanted.clone(),
+                    columns: header.join(", "),
+                });
+            };
+            if j >= skip {
+                return Err(Error::NameColumnAfterCounts {
+                    file: file.to_owned(),
+                    line,
+                    column: wanted.clone(),
+                    first_count: head(skip).unwrap_or_default().to_owned(),
+                });
+            }
+            Some(j)
+        }
+        None => NAME_COLUMNS
+            .iter()
+            .find_map(|n| (1..skip).find(|&j| head(j).is_some_and(|h| h.eq_ignore_ascii_case(n)))),
+    };
+    Ok((skip, name_col))
 }
 
 /// Accumulates the rows of a matrix or featureCounts table.
 struct RowParser {
     file: String,
     skip: usize,
+    name_col: Option<usize>,
+    names: Vec<String>,
     round: bool,
     samples: Vec<String>,
     genes: Vec<String>,
@@ -243,14 +461,17 @@ impl RowParser {
         }
         self.seen.insert(gene.clone(), line_no);
         self.genes.push(gene);
+        if let Some(k) = self.name_col {
+            self.names.push(field_str(line, &ranges[k]));
+        }
         Ok(())
     }
 }
 
-/// Reads HTSeq-count files, one per sample (`gene<TAB>count`, no header). The sample name is
-/// the file name without directories, a `.gz` suffix and one extension (`a/S1.counts.txt` →
-/// `S1.counts`). Every file must list the same genes in the same order; summary rows starting
-/// with `__` are dropped and returned.
+/// Reads HTSeq-count files, one per sample (`gene<TAB>count`, no header). Sample names come
+/// from the paths by [`sample_names_from_paths`] (`a/S1.htseq.counts.txt` → `S1`; the folder
+/// when every file has the same name). Every file must list the same genes in the same order;
+/// summary rows starting with `__` are dropped and returned.
 ///
 /// ```
 /// let dir = tempfile::tempdir()?;
@@ -268,6 +489,18 @@ pub fn read_htseq<P: AsRef<Path>>(paths: &[P], opts: &ReadOptions) -> Result<Cou
         return Err(Error::NoFiles);
     };
     let first_file = first_path.as_ref().display().to_string();
+    let shown: Vec<String> =
+        paths.iter().map(|p| crate::printable(&p.as_ref().display().to_string())).collect();
+    let names = sample_names_from_paths(&shown);
+    for (k, name) in names.iter().enumerate() {
+        if let Some(first) = names[..k].iter().position(|n| n == name) {
+            return Err(Error::AmbiguousSampleName {
+                file: shown[k].clone(),
+                sample: name.clone(),
+                other: shown[first].clone(),
+            });
+        }
+    }
     let mut samples: Vec<String> = Vec::with_capacity(paths.len());
     let mut columns: Vec<Vec<u32>> = Vec::with_capacity(paths.len());
     let mut genes: Vec<String> = Vec::new();
@@ -275,10 +508,7 @@ pub fn read_htseq<P: AsRef<Path>>(paths: &[P], opts: &ReadOptions) -> Result<Cou
     let mut n_rounded = 0;
     for (k, p) in paths.iter().enumerate() {
         let path = p.as_ref();
-        let sample = htseq_sample_name(path);
-        if samples.contains(&sample) {
-            return Err(Error::DuplicateSample { file: path.display().to_string(), line: 0, sample });
-        }
+        let sample = names[k].clone();
         let mut lines = Lines::open(path)?;
         if !lines.next_record()? {
             return Err(Error::Empty { file: lines.file });
@@ -306,7 +536,15 @@ pub fn read_htseq<P: AsRef<Path>>(paths: &[P], opts: &ReadOptions) -> Result<Cou
     }
     let matrix = CountMatrix::new(genes, samples, counts)
         .map_err(|source| Error::Invalid { file: first_file.clone(), source })?;
-    Ok(CountTable { matrix, format: CountFormat::Htseq, n_rounded, summary_rows: summary })
+    Ok(CountTable {
+        matrix,
+        format: CountFormat::Htseq,
+        n_rounded,
+        summary_rows: summary,
+        gene_names: None,
+        annotation_columns: Vec::new(),
+        sources: shown.into_iter().map(|f| (f, 0)).collect(),
+    })
 }
 
 #[derive(Default)]
@@ -412,33 +650,93 @@ fn read_htseq_rows(
     Ok(())
 }
 
-/// The sample name of an HTSeq-count file: file name without `.gz` and one extension.
-fn htseq_sample_name(path: &Path) -> String {
-    let name = path.file_name().map_or_else(String::new, |n| n.to_string_lossy().into_owned());
-    let name = name.strip_suffix(".gz").unwrap_or(&name);
-    match name.rfind('.') {
-        Some(i) if i > 0 => name[..i].to_owned(),
-        _ => name.to_owned(),
-    }
-}
+/// File-name endings removed (case-insensitive, repeatedly, in any order) to make a sample name
+/// from a BAM or count file path: compression, alignment and count-file extensions, and the
+/// names STAR and samtools pipelines append.
+pub const SAMPLE_SUFFIXES: [&str; 17] = [
+    ".gz",
+    ".bam",
+    ".sam",
+    ".cram",
+    ".txt",
+    ".tsv",
+    ".tab",
+    ".counts",
+    ".count",
+    ".htseq",
+    ".htseq-count",
+    ".featurecounts",
+    ".sorted",
+    ".sortedbycoord.out",
+    ".out",
+    ".markdup",
+    "aligned",
+];
 
-/// Cleans a featureCounts sample column (a BAM path) into a sample name: directories and a
-/// `.bam`/`.sam` suffix (any case) are removed.
+/// Cleans one path (a featureCounts BAM column or an HTSeq-count file name) into a sample
+/// name: the folders and every ending in [`SAMPLE_SUFFIXES`] are removed, then trailing `.`,
+/// `_` and `-`; a name is never cleaned to nothing.
 ///
 /// ```
 /// use degsea_io::counts::clean_featurecounts_sample;
-/// assert_eq!(clean_featurecounts_sample("/data/run1/S1.sorted.bam"), "S1.sorted");
+/// assert_eq!(clean_featurecounts_sample("/data/run1/S1.sorted.bam"), "S1");
 /// assert_eq!(clean_featurecounts_sample("S2.SAM"), "S2");
+/// assert_eq!(clean_featurecounts_sample("counts/S3.htseq.counts.txt.gz"), "S3");
+/// assert_eq!(clean_featurecounts_sample("star/S4_Aligned.sortedByCoord.out.bam"), "S4");
 /// ```
 pub fn clean_featurecounts_sample(column: &str) -> String {
-    let base = column.rsplit(['/', '\\']).next().unwrap_or(column);
-    let suffix = base.len().checked_sub(4).and_then(|i| base.get(i..));
-    if suffix.is_some_and(|s| s.eq_ignore_ascii_case(".bam") || s.eq_ignore_ascii_case(".sam"))
-        && base.len() > 4
-    {
-        base[..base.len() - 4].to_owned()
+    let mut name = column.rsplit(['/', '\\']).next().unwrap_or(column);
+    loop {
+        let before = name.len();
+        for suffix in SAMPLE_SUFFIXES {
+            if name.len() > suffix.len()
+                && let Some(tail) = name.get(name.len() - suffix.len()..)
+                && tail.eq_ignore_ascii_case(suffix)
+            {
+                let rest = name[..name.len() - suffix.len()].trim_end_matches(['.', '_', '-']);
+                if !rest.is_empty() {
+                    name = rest;
+                }
+            }
+        }
+        if name.len() == before {
+            return name.to_owned();
+        }
+    }
+}
+
+/// Sample names for several paths (featureCounts BAM columns or HTSeq-count files): each
+/// cleaned by [`clean_featurecounts_sample`]; when two names coincide (STAR's
+/// `SAMPLE/Aligned.sortedByCoord.out.bam` layout) and the parent folders are all different,
+/// every sample is named after its cleaned parent folder instead. Names may still coincide
+/// (then the reader reports them); a rename map resolves any other layout.
+///
+/// ```
+/// use degsea_io::counts::sample_names_from_paths;
+/// let star = ["star/S1/Aligned.sortedByCoord.out.bam", "star/S2/Aligned.sortedByCoord.out.bam"];
+/// assert_eq!(sample_names_from_paths(&star), ["S1", "S2"]);
+/// assert_eq!(sample_names_from_paths(&["a/X.sorted.bam", "b/Y.bam"]), ["X", "Y"]);
+/// ```
+pub fn sample_names_from_paths<S: AsRef<str>>(paths: &[S]) -> Vec<String> {
+    let names: Vec<String> = paths.iter().map(|p| clean_featurecounts_sample(p.as_ref())).collect();
+    let mut seen = std::collections::HashSet::new();
+    if names.iter().all(|n| seen.insert(n.as_str())) {
+        return names;
+    }
+    let parents: Vec<Option<String>> = paths
+        .iter()
+        .map(|p| {
+            let p = p.as_ref();
+            let dir = &p[..p.rfind(['/', '\\'])?];
+            let last = dir.rsplit(['/', '\\']).next()?;
+            (!last.is_empty() && last != "." && last != "..").then(|| clean_featurecounts_sample(last))
+        })
+        .collect();
+    let mut seen = std::collections::HashSet::new();
+    if parents.iter().all(|p| p.as_ref().is_some_and(|p| seen.insert(p.clone()))) {
+        parents.into_iter().flatten().collect()
     } else {
-        base.to_owned()
+        names
     }
 }
 
@@ -626,5 +924,138 @@ mod tests {
             let e = read_counts(&p, &ReadOptions::default()).unwrap_err().to_string();
             assert!(e.contains(needle), "{e}");
         }
+    }
+
+    #[test]
+    fn nf_core_salmon_gene_counts_with_round() {
+        // Issue 19 #3: `gene_name` was read as a sample, even with --round.
+        let dir = tempfile::tempdir().unwrap();
+        let p = write(
+            dir.path(),
+            "salmon.merged.gene_counts.tsv",
+            "gene_id\tgene_name\tWT_REP1\tWT_REP2\nENSG00000141510\tTP53\t120.499\t87.5\n\
+             ENSG00000012048\tBRCA1\t0\t3.2\nENSG00000000005\tNA\t1\t0\n",
+        );
+        let e = read_counts(&p, &ReadOptions::default()).unwrap_err().to_string();
+        assert!(
+            e.contains("gene_counts.tsv:2: count `120.499` for gene `ENSG00000141510` sample `WT_REP1`"),
+            "{e}"
+        );
+        let t = read_counts(&p, &ReadOptions { round: true }).unwrap();
+        assert_eq!(t.matrix.samples(), ["WT_REP1", "WT_REP2"]);
+        assert_eq!(t.matrix.counts(), ndarray::array![[120, 88], [0, 3], [1, 0]]);
+        assert_eq!(t.annotation_columns, ["gene_name"]);
+        assert_eq!(t.gene_names.as_deref().unwrap(), ["TP53", "BRCA1", "NA"]);
+        let map = t.gene_name_map().unwrap();
+        assert_eq!(map.get("ENSG00000012048"), Some("BRCA1"));
+        assert_eq!(map.get("ENSG00000000005"), None, "NA names are not mapped");
+        assert_eq!(map.len(), 2);
+    }
+
+    #[test]
+    fn named_gene_name_column_takes_columns_before_the_first_number() {
+        let dir = tempfile::tempdir().unwrap();
+        let text = "id,chrom,Hugo,S1,S2\ng1,chr1,A1,1,2\ng2,chr2,B2,3,4\n";
+        let p = write(dir.path(), "tx.csv", text);
+        let cols = ColumnOptions { gene_name_column: Some("Hugo".into()) };
+        let t = read_counts_with(&p, &ReadOptions::default(), &cols).unwrap();
+        assert_eq!(t.matrix.samples(), ["S1", "S2"]);
+        assert_eq!(t.annotation_columns, ["chrom", "Hugo"]);
+        assert_eq!(t.gene_names.unwrap(), ["A1", "B2"]);
+        // Without the option, `chrom` is taken for a sample and its values are reported.
+        let e = read_counts(&p, &ReadOptions::default()).unwrap_err().to_string();
+        assert!(e.contains("tx.csv:2: count `chr1` for gene `g1` sample `chrom` is not a number"), "{e}");
+        let cols = ColumnOptions { gene_name_column: Some("nope".into()) };
+        let e = read_counts_with(&p, &ReadOptions::default(), &cols).unwrap_err().to_string();
+        assert!(
+            e.ends_with("tx.csv:1: no column `nope` in the header (columns: id, chrom, Hugo, S1, S2)"),
+            "{e}"
+        );
+        let cols = ColumnOptions { gene_name_column: Some("S2".into()) };
+        let e = read_counts_with(&p, &ReadOptions::default(), &cols).unwrap_err().to_string();
+        assert!(e.contains("column `S2` cannot be the gene-name column"), "{e}");
+    }
+
+    #[test]
+    fn featurecounts_sample_names_from_each_layout() {
+        // Issue 19 #4: `X.sorted.bam` became `X.sorted`; STAR's layout failed as duplicates.
+        let dir = tempfile::tempdir().unwrap();
+        let fc = |cols: &str| {
+            format!(
+                "# Program:featureCounts v2.0.3\nGeneid\tChr\tStart\tEnd\tStrand\tLength\t{cols}\n\
+                 g1\tchr1\t1\t20\t+\t20\t7\t0\n"
+            )
+        };
+        for (cols, want) in [
+            ("/x/A.sorted.bam\t/x/B.sorted.bam", ["A", "B"]),
+            ("star/A/Aligned.sortedByCoord.out.bam\tstar/B/Aligned.sortedByCoord.out.bam", ["A", "B"]),
+            ("A_Aligned.sortedByCoord.out.bam\tB_Aligned.sortedByCoord.out.bam", ["A", "B"]),
+            ("A.markdup.sorted.BAM\tB.sam", ["A", "B"]),
+        ] {
+            let p = write(dir.path(), "fc.txt", &fc(cols));
+            let t = read_counts(&p, &ReadOptions::default()).unwrap();
+            assert_eq!(t.matrix.samples(), want, "{cols}");
+        }
+        let p =
+            write(dir.path(), "fc.txt", &fc("Aligned.sortedByCoord.out.bam\tAligned.sortedByCoord.out.bam"));
+        let e = read_counts(&p, &ReadOptions::default()).unwrap_err().to_string();
+        assert!(e.contains("fc.txt:2: duplicate sample name `Aligned`"), "{e}");
+    }
+
+    #[test]
+    fn htseq_sample_names_from_each_layout() {
+        // Issue 19 #4: `X.htseq.counts` became `X.htseq`.
+        let dir = tempfile::tempdir().unwrap();
+        let mk = |rel: &str| {
+            let p = dir.path().join(rel);
+            std::fs::create_dir_all(p.parent().unwrap()).unwrap();
+            std::fs::write(&p, "g1\t1\ng2\t2\n__no_feature\t0\n").unwrap();
+            p
+        };
+        let flat = [mk("A.htseq.counts"), mk("B.htseq.counts")];
+        assert_eq!(read_htseq(&flat, &ReadOptions::default()).unwrap().matrix.samples(), ["A", "B"]);
+        let nested = [mk("A/counts.txt"), mk("B/counts.txt")];
+        let t = read_htseq(&nested, &ReadOptions::default()).unwrap();
+        assert_eq!(t.matrix.samples(), ["A", "B"]);
+        assert!(t.sources[1].0.ends_with("B/counts.txt"));
+        let same = [mk("x/A.txt"), mk("x/A.counts")];
+        let e = read_htseq(&same, &ReadOptions::default()).unwrap_err().to_string();
+        assert!(e.contains("A.counts: sample name `A` (from the file name) is also"), "{e}");
+        // Anything else: a rename map.
+        let renames = SampleRenames {
+            file: "r.tsv".into(),
+            pairs: vec![("A".into(), "ctl_1".into(), 1), ("B".into(), "trt_1".into(), 2)],
+        };
+        let t = read_htseq(&flat, &ReadOptions::default()).unwrap().rename_samples(&renames).unwrap();
+        assert_eq!(t.matrix.samples(), ["ctl_1", "trt_1"]);
+        let bad = SampleRenames { file: "r.tsv".into(), pairs: vec![("Z".into(), "q".into(), 3)] };
+        let e = read_htseq(&flat, &ReadOptions::default()).unwrap().rename_samples(&bad).unwrap_err();
+        assert_eq!(e.to_string(), "r.tsv:3: sample `Z` is not in the count table (samples: A, B)");
+        let clash = SampleRenames { file: "r.tsv".into(), pairs: vec![("A".into(), "B".into(), 4)] };
+        let e = read_htseq(&flat, &ReadOptions::default()).unwrap().rename_samples(&clash).unwrap_err();
+        assert_eq!(e.to_string(), "r.tsv:4: duplicate sample name `B`");
+    }
+
+    #[test]
+    fn error_gaps_of_issue_19() {
+        // Issue 19 #7: zero library size names its file, a missing file says it once, binary
+        // bytes are escaped, a semicolon file gets a hint.
+        let dir = tempfile::tempdir().unwrap();
+        let p = write(dir.path(), "z.tsv", "gene\tA\tB\ng1\t0\t5\n");
+        let t = read_counts(&p, &ReadOptions::default()).unwrap();
+        let e = t.check_library_sizes(&[0, 1]).unwrap_err().to_string();
+        assert!(e.ends_with("z.tsv:1: sample `A` has library size zero (no reads in any gene)"), "{e}");
+        assert!(t.check_library_sizes(&[1]).is_ok());
+        let e = read_counts(&dir.path().join("missing.tsv"), &ReadOptions::default()).unwrap_err();
+        assert!(e.to_string().ends_with("missing.tsv: no such file"), "{e}");
+        let e = read_counts(dir.path(), &ReadOptions::default()).unwrap_err();
+        assert!(e.to_string().ends_with(": is a folder, not a file"), "{e}");
+        let p = write(dir.path(), "b.tsv", "gene\tA\u{1b}[2J\tA\u{1b}[2J\ng\t1\t2\n");
+        let e = read_counts(&p, &ReadOptions::default()).unwrap_err().to_string();
+        assert!(!e.contains('\u{1b}'), "{e:?}");
+        assert!(e.contains("duplicate sample name `A\\u{1b}[2J`"), "{e}");
+        let p = write(dir.path(), "s.csv", "gene;A;B\ng1;1;2\n");
+        let e = read_counts(&p, &ReadOptions::default()).unwrap_err().to_string();
+        assert!(e.contains("s.csv:1: header `gene;A;B` is separated by semicolons"), "{e}");
     }
 }

@@ -10,29 +10,121 @@ pub type Result<T, E = Error> = std::result::Result<T, E>;
 #[derive(Debug, thiserror::Error)]
 #[non_exhaustive]
 pub enum Error {
-    /// The file could not be opened or read.
-    #[error("{file}: {source}")]
+    /// The file could not be opened or read. The OS error is described once, in words
+    /// (`no such file`, `permission denied`, `is a folder, not a file`); it is kept as `cause`
+    /// rather than as a chained source so that a printed error chain does not repeat it.
+    #[error("{file}: {}", describe_io(cause))]
     Io {
         /// The file as given.
         file: String,
         /// The underlying error.
-        source: io::Error,
+        cause: io::Error,
     },
     /// A gzip stream ended early or is corrupt.
-    #[error("{file}:{line}: truncated or corrupt gzip stream ({source})")]
+    #[error("{file}:{line}: truncated or corrupt gzip stream ({})", describe_io(cause))]
     Gzip {
         /// The file as given.
         file: String,
         /// The line being read when decompression failed.
         line: u64,
-        /// The decoder's error.
-        source: io::Error,
+        /// The decoder's error (not a chained source: the message already says it).
+        cause: io::Error,
     },
     /// The file holds no header row (nothing but blank or `#` comment lines).
     #[error("{file}: empty file (no header row)")]
     Empty {
         /// The file as given.
         file: String,
+    },
+    /// The header row is one field holding semicolons: a `;`-separated file (as spreadsheet
+    /// programs write "CSV" in locales with a decimal comma).
+    #[error(
+        "{file}:{line}: header `{text}` is separated by semicolons; degsea reads tab- or \
+         comma-separated files (save it as tab-separated text or as CSV with commas)"
+    )]
+    Semicolons {
+        /// The file as given.
+        file: String,
+        /// The header line.
+        line: u64,
+        /// The start of the header.
+        text: String,
+    },
+    /// The first column of a sample sheet holds the row numbers 1, 2, …, n that R's
+    /// `write.csv`/`write.table` add by default (`row.names = TRUE`).
+    #[error(
+        "{file}:{line}: the first column holds row numbers 1..{n}, not sample ids (R writes them \
+         unless row.names = FALSE); remove that column or write the sheet with row.names = FALSE"
+    )]
+    RowNumbers {
+        /// The file as given.
+        file: String,
+        /// The header line.
+        line: u64,
+        /// Number of rows.
+        n: usize,
+    },
+    /// A sample in the analysis has no reads at all (edgeR's normalisation cannot proceed).
+    #[error("{file}{}: sample `{sample}` has library size zero (no reads in any gene)", line_suffix(*line))]
+    ZeroLibrary {
+        /// The count file holding the sample.
+        file: String,
+        /// The header line naming the sample (0 when the format has no header, e.g. HTSeq).
+        line: u64,
+        /// The sample name.
+        sample: String,
+    },
+    /// A column named for a role (e.g. the gene-name column) is not in the header.
+    #[error("{file}:{line}: no column `{column}` in the header (columns: {columns})")]
+    NoSuchColumn {
+        /// The file as given.
+        file: String,
+        /// The header line.
+        line: u64,
+        /// The column asked for.
+        column: String,
+        /// The header's columns, comma-separated.
+        columns: String,
+    },
+    /// The gene-name column holds counts (it comes after the first numeric column).
+    #[error(
+        "{file}:{line}: column `{column}` cannot be the gene-name column: it is after the first \
+         count column `{first_count}`"
+    )]
+    NameColumnAfterCounts {
+        /// The file as given.
+        file: String,
+        /// The header line.
+        line: u64,
+        /// The column asked for.
+        column: String,
+        /// The first column read as counts.
+        first_count: String,
+    },
+    /// A sample rename map names a sample that the count table does not have.
+    #[error("{file}:{line}: sample `{sample}` is not in the count table (samples: {samples})")]
+    RenameUnknown {
+        /// The rename map file.
+        file: String,
+        /// The line of the mapping.
+        line: u64,
+        /// The old name.
+        sample: String,
+        /// The table's sample names (the first few, comma-separated).
+        samples: String,
+    },
+    /// Several files give the same sample name and their folders do not tell them apart.
+    #[error(
+        "{file}: sample name `{sample}` (from the file name) is also the name of another file's \
+         sample ({other}); rename the samples with a two-column old-to-new map"
+    )]
+    AmbiguousSampleName {
+        /// The later file or column.
+        file: String,
+        /// The shared name.
+        sample: String,
+        /// The earlier file or column with the same name.
+        other: String,
     },
     /// The header row names no sample columns.
     #[error("{file}:{line}: header has no sample columns (is the delimiter a tab or a comma?)")]
@@ -284,4 +376,39 @@ pub enum Error {
     /// No count file was given.
     #[error("no count file given")]
     NoFiles,
+}
+
+/// `:LINE` for a line number, nothing for 0 (no line applies).
+fn line_suffix(line: u64) -> String {
+    if line == 0 { String::new() } else { format!(":{line}") }
+}
+
+/// An OS error in words, without the `(os error N)` code that `io::Error` appends.
+fn describe_io(e: &io::Error) -> String {
+    match e.kind() {
+        io::ErrorKind::NotFound => "no such file".to_owned(),
+        io::ErrorKind::PermissionDenied => "permission denied".to_owned(),
+        io::ErrorKind::IsADirectory => "is a folder, not a file".to_owned(),
+        _ => {
+            let text = e.to_string();
+            match text.find(" (os error") {
+                Some(i) => text[..i].to_owned(),
+                None => text,
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn io_errors_are_described_once() {
+        let e = Error::Io { file: "x.tsv".into(), cause: io::Error::from_raw_os_error(2) };
+        assert_eq!(e.to_string(), "x.tsv: no such file");
+        assert!(std::error::Error::source(&e).is_none(), "a chained source would repeat the OS text");
+        let e = Error::Io { file: "x".into(), cause: io::Error::from_raw_os_error(5) };
+        assert_eq!(e.to_string(), "x: Input/output error");
+    }
 }

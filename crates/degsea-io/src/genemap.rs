@@ -25,7 +25,7 @@ pub fn parse(reader: impl BufRead, name: &str) -> Result<GeneMap> {
     let mut pairs: Vec<(String, String)> = Vec::new();
     let mut first = true;
     for (i, line) in reader.lines().enumerate() {
-        let line = line.map_err(|source| Error::Io { file: name.to_owned(), source })?;
+        let line = line.map_err(|source| Error::Io { file: name.to_owned(), cause: source })?;
         let line = line.trim_end_matches('\r');
         if line.trim().is_empty() || line.starts_with('#') {
             continue;

@@ -55,7 +55,7 @@ fn parse_lines(mut lines: Lines<'_>, name: &str, version: &str) -> Result<GeneSe
             return Err(Error::GmtNoDescription {
                 file: lines.file.clone(),
                 line: lines.line,
-                text: line.chars().take(60).collect(),
+                text: crate::printable(&line.chars().take(60).collect::<String>()),
             });
         };
         if set_name.is_empty() {
@@ -66,7 +66,7 @@ fn parse_lines(mut lines: Lines<'_>, name: &str, version: &str) -> Result<GeneSe
                 file: lines.file.clone(),
                 line: lines.line,
                 first,
-                name: set_name.to_owned(),
+                name: crate::printable(set_name),
             });
         }
         first_line.insert(set_name.to_owned(), lines.line);

@@ -29,3 +29,4 @@ pub mod table;
 
 pub use error::{Error, Result};
 pub use hash::sha256_file;
+pub use lines::printable;

@@ -103,7 +103,7 @@ impl Read for ThreadedReader {
 }
 
 pub(crate) fn io_error(path: &Path, source: std::io::Error) -> Error {
-    Error::Io { file: path.display().to_string(), source }
+    Error::Io { file: printable(&path.display().to_string()), cause: source }
 }
 
 /// Line-by-line reader over one file, skipping `#` comment lines and blank lines.
@@ -123,12 +123,12 @@ pub(crate) struct Lines<'a> {
 impl<'a> Lines<'a> {
     pub(crate) fn open(path: &Path) -> Result<Self> {
         let (reader, gzip) = open(path)?;
-        Ok(Self::with_reader(reader, gzip, path.display().to_string()))
+        Ok(Self::with_reader(reader, gzip, printable(&path.display().to_string())))
     }
 
     /// Lines of already-decoded text (e.g. an embedded file); `file` names it in errors.
     pub(crate) fn from_reader(reader: impl Read + 'a, file: &str) -> Self {
-        Self::with_reader(Box::new(BufReader::new(reader)), false, file.to_owned())
+        Self::with_reader(Box::new(BufReader::new(reader)), false, printable(file))
     }
 
     fn with_reader(reader: Box<dyn BufRead + 'a>, gzip: bool, file: String) -> Self {
@@ -143,9 +143,9 @@ impl<'a> Lines<'a> {
                 Ok(n) => n,
                 Err(source) => {
                     return Err(if self.gzip {
-                        Error::Gzip { file: self.file.clone(), line: self.line + 1, source }
+                        Error::Gzip { file: self.file.clone(), line: self.line + 1, cause: source }
                     } else {
-                        Error::Io { file: self.file.clone(), source }
+                        Error::Io { file: self.file.clone(), cause: source }
                     });
                 }
             };
@@ -220,9 +220,33 @@ fn unquote(line: &[u8], r: Range<usize>) -> Range<usize> {
     if f.len() >= 2 && f[0] == b'"' && f[f.len() - 1] == b'"' { r.start + 1..r.end - 1 } else { r }
 }
 
-/// A field as text for error messages and ids (lossy for invalid UTF-8).
+/// A field as text for error messages and ids: lossy for invalid UTF-8, trimmed, and with
+/// control characters escaped (see [`printable`]).
 pub(crate) fn field_str(line: &[u8], r: &Range<usize>) -> String {
-    String::from_utf8_lossy(&line[r.clone()]).trim().to_owned()
+    printable(String::from_utf8_lossy(&line[r.clone()]).trim())
+}
+
+/// Text safe to print on a terminal: control characters (ESC, NUL, CR, …) are written as Rust
+/// escapes (`\u{1b}`, `\u{0}`, `\r`), so a binary file cannot drive the terminal through an error
+/// message. Other text is returned unchanged.
+///
+/// ```
+/// assert_eq!(degsea_io::printable("a\u{1b}[31mb\0"), "a\\u{1b}[31mb\\u{0}");
+/// assert_eq!(degsea_io::printable("Gène"), "Gène");
+/// ```
+pub fn printable(text: &str) -> String {
+    if !text.chars().any(char::is_control) {
+        return text.to_owned();
+    }
+    let mut out = String::with_capacity(text.len() + 8);
+    for c in text.chars() {
+        if c.is_control() {
+            out.extend(c.escape_default());
+        } else {
+            out.push(c);
+        }
+    }
+    out
 }
 
 #[cfg(test)]

@@ -85,7 +85,7 @@ fn parse_lines(mut lines: Lines<'_>) -> Result<Ranks> {
             return Err(Error::RnkNoScore {
                 file: lines.file.clone(),
                 line: lines.line,
-                text: line.chars().take(60).collect(),
+                text: crate::printable(&line.chars().take(60).collect::<String>()),
             });
         };
         let score = match parse_score(value) {
@@ -98,8 +98,8 @@ fn parse_lines(mut lines: Lines<'_>) -> Result<Ranks> {
                 return Err(Error::RnkNotANumber {
                     file: lines.file.clone(),
                     line: lines.line,
-                    gene: gene.to_owned(),
-                    value: value.to_owned(),
+                    gene: crate::printable(gene),
+                    value: crate::printable(value),
                 });
             }
         };
@@ -107,8 +107,8 @@ fn parse_lines(mut lines: Lines<'_>) -> Result<Ranks> {
             return Err(Error::RnkNonFinite {
                 file: lines.file.clone(),
                 line: lines.line,
-                gene: gene.to_owned(),
-                value: value.to_owned(),
+                gene: crate::printable(gene),
+                value: crate::printable(value),
             });
         }
         if gene.is_empty() {

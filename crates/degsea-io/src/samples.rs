@@ -5,6 +5,7 @@ use std::path::Path;
 
 use degsea_core::SampleSheet;
 
+use crate::counts::SampleRenames;
 use crate::lines::{Lines, detect_delimiter, field_str, split_fields};
 use crate::{Error, Result};
 
@@ -33,6 +34,13 @@ pub fn read_sample_sheet(path: &Path) -> Result<SampleSheet> {
     lines.text()?;
     let header: Vec<String> = ranges.iter().map(|r| field_str(&lines.buf, r)).collect();
     let header_line = lines.line;
+    if header.len() == 1 && header[0].contains(';') {
+        return Err(Error::Semicolons {
+            file: lines.file,
+            line: header_line,
+            text: header[0].chars().take(60).collect(),
+        });
+    }
 
     // Collect the rows first: the header style is decided from all of them.
     let mut raw: Vec<(u64, Vec<String>)> = Vec::new();
@@ -47,6 +55,12 @@ pub fn read_sample_sheet(path: &Path) -> Result<SampleSheet> {
     // R's write.table(row.names=TRUE) header has no field for the id column.
     let r_style = raw.iter().all(|(_, f)| f.len() == header.len() + 1);
     let columns: Vec<String> = if r_style { header.clone() } else { header[1..].to_vec() };
+    // R's write.csv/write.table with the default row.names = TRUE: an unnamed first column
+    // holding 1, 2, …, n (the real ids are then in the second column).
+    let numbered = raw.iter().enumerate().all(|(i, (_, f))| f[0] == (i + 1).to_string());
+    if numbered && (r_style || header[0].is_empty()) && columns.len() > 1 {
+        return Err(Error::RowNumbers { file: lines.file, line: header_line, n: raw.len() });
+    }
     let mut ids: Vec<String> = Vec::with_capacity(raw.len());
     let mut rows: Vec<Vec<String>> = Vec::with_capacity(raw.len());
     let mut seen: HashMap<String, u64> = HashMap::new();
@@ -79,6 +93,63 @@ pub fn read_sample_sheet(path: &Path) -> Result<SampleSheet> {
     SampleSheet::new(ids, columns, rows).map_err(|source| Error::Invalid { file: lines.file, source })
 }
 
+/// Reads a sample rename map: two columns `old new` (tab- or comma-separated, gzip or plain;
+/// `#` and blank lines skipped; a first row `old new`, `from to` or `sample new_name` is a
+/// header). Each old name may appear once, each new name once.
+///
+/// ```
+/// let dir = tempfile::tempdir()?;
+/// let path = dir.path().join("rename.tsv");
+/// std::fs::write(&path, "old\tnew\nlane1_S1\tS1\n")?;
+/// let map = degsea_io::samples::read_rename_map(&path)?;
+/// assert_eq!(map.pairs, [("lane1_S1".to_string(), "S1".to_string(), 2)]);
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
+pub fn read_rename_map(path: &Path) -> Result<SampleRenames> {
+    let mut lines = Lines::open(path)?;
+    let mut pairs: Vec<(String, String, u64)> = Vec::new();
+    let mut ranges = Vec::new();
+    let mut first = true;
+    let mut olds: HashMap<String, u64> = HashMap::new();
+    let mut news: HashMap<String, u64> = HashMap::new();
+    while lines.next_record()? {
+        lines.text()?;
+        let delim = detect_delimiter(&lines.buf);
+        split_fields(&lines.buf, delim, &mut ranges);
+        let fields: Vec<String> = ranges.iter().map(|r| field_str(&lines.buf, r)).collect();
+        if fields.len() != 2 {
+            return Err(Error::Ragged {
+                file: lines.file,
+                line: lines.line,
+                id: fields[0].clone(),
+                found: fields.len() - 1,
+                expected: 1,
+            });
+        }
+        if std::mem::take(&mut first) && RENAME_HEADERS.iter().any(|h| h.eq_ignore_ascii_case(&fields[0])) {
+            continue;
+        }
+        let [old, new] = <[String; 2]>::try_from(fields).expect("two fields");
+        if old.is_empty() || new.is_empty() {
+            return Err(Error::EmptyId { file: lines.file, line: lines.line });
+        }
+        if olds.insert(old.clone(), lines.line).is_some() {
+            return Err(Error::DuplicateSample { file: lines.file, line: lines.line, sample: old });
+        }
+        if news.insert(new.clone(), lines.line).is_some() {
+            return Err(Error::DuplicateSample { file: lines.file, line: lines.line, sample: new });
+        }
+        pairs.push((old, new, lines.line));
+    }
+    if pairs.is_empty() {
+        return Err(Error::NoRows { file: lines.file });
+    }
+    Ok(SampleRenames { file: lines.file, pairs })
+}
+
+/// First-column words that mark the first row of a rename map as a header.
+const RENAME_HEADERS: [&str; 4] = ["old", "from", "sample", "old_name"];
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -101,5 +172,41 @@ mod tests {
         std::fs::write(&p, "k\tj\nA\tx\t1\nB\ty\t2\n").unwrap();
         let s = read_sample_sheet(&p).unwrap();
         assert_eq!(s.columns(), ["k", "j"]);
+    }
+
+    #[test]
+    fn hints_for_semicolons_and_r_row_numbers() {
+        // Issue 19 #7: a `;` sheet said `(columns: )`; R's row numbers gave no hint.
+        let dir = tempfile::tempdir().unwrap();
+        let p = dir.path().join("s.csv");
+        std::fs::write(&p, "id;g\nA;a\nB;b\n").unwrap();
+        let e = read_sample_sheet(&p).unwrap_err().to_string();
+        assert!(e.ends_with("s.csv:1: header `id;g` is separated by semicolons; degsea reads tab- or comma-separated files (save it as tab-separated text or as CSV with commas)"), "{e}");
+        std::fs::write(&p, "\"\",\"id\",\"g\"\n\"1\",\"A\",\"a\"\n\"2\",\"B\",\"b\"\n").unwrap();
+        let e = read_sample_sheet(&p).unwrap_err().to_string();
+        assert!(e.contains("s.csv:1: the first column holds row numbers 1..2, not sample ids"), "{e}");
+        // write.table(sep = "\t") style: no header field for the row names.
+        std::fs::write(&p, "id\tg\n1\tA\ta\n2\tB\tb\n").unwrap();
+        assert!(read_sample_sheet(&p).unwrap_err().to_string().contains("row numbers 1..2"));
+        // Samples really named 1, 2 with one annotation column stay readable.
+        std::fs::write(&p, "id\tg\n1\ta\n2\tb\n").unwrap();
+        assert_eq!(read_sample_sheet(&p).unwrap().ids(), ["1", "2"]);
+    }
+
+    #[test]
+    fn rename_map_reading() {
+        let dir = tempfile::tempdir().unwrap();
+        let p = dir.path().join("r.tsv");
+        std::fs::write(&p, "# from the facility\nL1_S1,S1\nL1_S2,S2\n").unwrap();
+        let m = read_rename_map(&p).unwrap();
+        assert_eq!(m.pairs.len(), 2);
+        assert_eq!(m.pairs[1], ("L1_S2".to_string(), "S2".to_string(), 3));
+        std::fs::write(&p, "a\tS1\nb\tS1\n").unwrap();
+        assert_eq!(
+            read_rename_map(&p).unwrap_err().to_string(),
+            format!("{}:2: duplicate sample name `S1`", p.display())
+        );
+        std::fs::write(&p, "a\tS1\tx\n").unwrap();
+        assert!(read_rename_map(&p).unwrap_err().to_string().contains(":1: row `a` has 2 value field(s)"));
     }
 }
