@@ -93,6 +93,26 @@ pub fn read_sample_sheet(path: &Path) -> Result<SampleSheet> {
     SampleSheet::new(ids, columns, rows).map_err(|source| Error::Invalid { file: lines.file, source })
 }
 
+/// Writes a sample sheet as degsea writes them (`degsea simulate`'s `samples.tsv`): a header
+/// `sample<TAB>COLUMN…`, then one row per sample; [`read_sample_sheet`] reads it back
+/// identically.
+pub fn write_sample_sheet(w: &mut impl std::io::Write, sheet: &SampleSheet) -> std::io::Result<()> {
+    w.write_all(b"sample")?;
+    for c in sheet.columns() {
+        write!(w, "\t{c}")?;
+    }
+    writeln!(w)?;
+    let columns: Vec<&[String]> = sheet.columns().iter().filter_map(|c| sheet.column(c)).collect();
+    for (i, id) in sheet.ids().iter().enumerate() {
+        w.write_all(id.as_bytes())?;
+        for col in &columns {
+            write!(w, "\t{}", col[i])?;
+        }
+        writeln!(w)?;
+    }
+    Ok(())
+}
+
 /// Reads a sample rename map: two columns `old new` (tab- or comma-separated, gzip or plain;
 /// `#` and blank lines skipped; a first row `old new`, `from to` or `sample new_name` is a
 /// header). Each old name may appear once, each new name once.
