@@ -107,11 +107,42 @@ impl fmt::Display for Contrast {
 }
 
 impl Contrast {
-    /// A file-name-safe label, e.g. `cluster_cluster2+cluster3_vs_cluster1`.
+    /// A file-name-safe label, e.g. `cluster_cluster2+cluster3_vs_cluster1`: every character
+    /// other than ASCII letters, digits and `+ - _ .` becomes `_`. The Snakemake workflow's
+    /// `contrast_slug` (workflow/Snakefile) computes the same name.
     pub fn slug(&self) -> String {
         let raw =
             format!("{}_{}_vs_{}", self.column, self.test_levels.join("+"), self.reference_levels.join("+"));
         raw.chars().map(|c| if c.is_ascii_alphanumeric() || "+-_.".contains(c) { c } else { '_' }).collect()
+    }
+
+    /// The output folder of each contrast of one run ([`Self::slug`]), refusing two contrasts
+    /// whose folders would coincide (e.g. `g: a/b vs c` and `g: a b vs c` both give
+    /// `g_a_b_vs_c`): the later one would silently overwrite the earlier one.
+    ///
+    /// ```
+    /// use degsea_core::Contrast;
+    /// let cs: Vec<Contrast> = ["g: a/b vs ctl", "g: a b vs ctl"].iter().map(|s| s.parse().unwrap()).collect();
+    /// let e = Contrast::folders(&cs).unwrap_err();
+    /// assert_eq!(e.to_string(), "contrasts `g: a/b vs ctl` and `g: a b vs ctl` would share the output folder \
+    ///     `g_a_b_vs_ctl`; rename a level or run them separately");
+    /// assert_eq!(Contrast::folders(&cs[..1])?, ["g_a_b_vs_ctl"]);
+    /// # Ok::<(), degsea_core::Error>(())
+    /// ```
+    pub fn folders(contrasts: &[Self]) -> Result<Vec<String>> {
+        let mut folders: Vec<String> = Vec::with_capacity(contrasts.len());
+        for (k, c) in contrasts.iter().enumerate() {
+            let slug = c.slug();
+            if let Some(first) = folders.iter().position(|f| *f == slug) {
+                return Err(Error::ContrastFolderClash {
+                    first: contrasts[first].to_string(),
+                    second: contrasts[k].to_string(),
+                    folder: slug,
+                });
+            }
+            folders.push(slug);
+        }
+        Ok(folders)
     }
 
     /// Resolves the contrast against the sample names of a count matrix.

@@ -51,6 +51,18 @@ pub enum Error {
         /// The levels that exist, comma-separated.
         available: String,
     },
+    /// Two contrasts of one run would write to the same folder.
+    #[error(
+        "contrasts `{first}` and `{second}` would share the output folder `{folder}`; rename a level or run them separately"
+    )]
+    ContrastFolderClash {
+        /// The earlier contrast.
+        first: String,
+        /// The later contrast.
+        second: String,
+        /// The shared folder name ([`crate::Contrast::slug`]).
+        folder: String,
+    },
     /// A sample of the count matrix has no row in the sample sheet.
     #[error("sample `{0}` of the count matrix is not in the sample sheet")]
     SampleNotInSheet(String),
