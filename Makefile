@@ -7,7 +7,7 @@ DEMO_DIR := data/visram_like_simulated
 DEMO_OUT ?= out/demo
 
 .PHONY: build release test lint fmt-check clippy doc layering ci demo docs-figure bench \
-        bench-normalize bench-de bench-gsea bench-gsea-oracle bench-patches bench-count bench-run snakemake-test clean
+        bench-normalize bench-de bench-gsea bench-gsea-oracle bench-patches bench-count bench-run snakemake-test stress clean
 
 build:
 	$(CARGO) build --locked
@@ -51,6 +51,11 @@ docs-figure: demo
 
 snakemake-test: release
 	bash scripts/snakemake-test.sh
+
+## Not in CI: 60,000 x 2,000 `degsea run`/`de` time and peak RSS, and SIGTERM at random points
+## (GENES, SAMPLES, KILLS, THREADS override; see scripts/stress.sh).
+stress: release
+	bash scripts/stress.sh
 
 ## Benchmarks: degsea beside its anchor (R edgeR, rsfgsea, GSEApy, featureCounts) in one run.
 bench: bench-normalize bench-de bench-gsea bench-count bench-run
