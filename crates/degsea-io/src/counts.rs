@@ -946,6 +946,10 @@ mod tests {
             ("g\tA\tA\ng1\t1\t2\n", "x.tsv:1: duplicate sample name `A`"),
             ("# only\n\n", "x.tsv: empty file"),
             ("g\tA\n", "x.tsv: no data rows"),
+            (
+                "g\tA\tB\ng1\t1\t4294967296\n",
+                "x.tsv:2: count `4294967296` for gene `g1` sample `B` exceeds the largest supported count 4294967295",
+            ),
             ("g\n", "x.tsv:1: header has no sample columns"),
         ] {
             let p = write(dir.path(), "x.tsv", text);

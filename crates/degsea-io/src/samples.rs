@@ -189,6 +189,8 @@ mod tests {
             let e = read_sample_sheet(&p).unwrap_err().to_string();
             assert!(e.contains(needle), "{e}");
         }
+        std::fs::write(&p, b"id\tk\nA\t\xff\n").unwrap();
+        assert!(read_sample_sheet(&p).unwrap_err().to_string().ends_with("s.tsv:2: line is not valid UTF-8"));
         std::fs::write(&p, "k\tj\nA\tx\t1\nB\ty\t2\n").unwrap();
         let s = read_sample_sheet(&p).unwrap();
         assert_eq!(s.columns(), ["k", "j"]);
