@@ -6,8 +6,8 @@ BIN := $(or $(CARGO_TARGET_DIR),target)/release/degsea
 DEMO_DIR := data/visram_like_simulated
 DEMO_OUT ?= out/demo
 
-.PHONY: build release test lint fmt-check clippy doc layering ci demo docs-figure bench \
-        bench-normalize bench-de bench-gsea bench-gsea-oracle bench-patches bench-count bench-run snakemake-test stress clean
+.PHONY: build release test lint fmt-check clippy doc layering ci demo docs-figure bench check-identical \
+        bench-normalize bench-de bench-gsea bench-gsea-oracle bench-count bench-run snakemake-test stress clean
 
 build:
 	$(CARGO) build --locked
@@ -31,13 +31,9 @@ doc:
 layering:
 	bash scripts/check-layering.sh
 
-# The benchmark-only patch (bench/gsea/oracle.sh) must still apply to the engine.
-bench-patches:
-	git apply --check bench/gsea/oracle-scan.patch
+lint: fmt-check clippy layering
 
-lint: fmt-check clippy layering bench-patches
-
-ci: lint test snakemake-test
+ci: lint doc test snakemake-test
 
 ## The README's demo command: the Visram-like simulated cohort, clusters 2+3 vs cluster 1.
 demo: release
@@ -56,6 +52,11 @@ snakemake-test: release
 ## (GENES, SAMPLES, KILLS, THREADS override; see scripts/stress.sh).
 stress: release
 	bash scripts/stress.sh
+
+## Results byte-identical between two builds (e.g. before/after a refactor):
+##   scripts/check-outputs-identical.sh OLD_BINARY /tmp/a > a.txt; … NEW_BINARY /tmp/b > b.txt; diff a.txt b.txt
+check-identical: release
+	bash scripts/check-outputs-identical.sh $(BIN) out/check-identical
 
 ## Benchmarks: degsea beside its anchor (R edgeR, rsfgsea, GSEApy, featureCounts) in one run.
 bench: bench-normalize bench-de bench-gsea bench-count bench-run

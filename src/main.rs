@@ -2,15 +2,15 @@
 //! RNA-seq, in one offline binary.
 //!
 //! This binary is a thin layer (ripgrep model): flags are parsed once by clap, each subcommand
-//! in `commands/` reads inputs, calls the library crates and writes outputs atomically.
+//! in `commands/` builds a typed config and runs its job in `degsea-pipeline`, which reads the
+//! inputs, calls the library crates and writes the outputs atomically.
 
 mod commands;
-mod log;
-mod progress;
 
 use std::process::ExitCode;
 
 use clap::Parser;
+use degsea_pipeline::log;
 
 fn main() -> ExitCode {
     let cli = commands::Cli::parse();

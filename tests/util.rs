@@ -5,6 +5,11 @@
 use std::path::Path;
 use std::process::{Command, Output};
 
+/// The repository root.
+pub fn root() -> std::path::PathBuf {
+    std::path::PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+}
+
 /// The degsea binary under test.
 pub fn degsea() -> Command {
     Command::new(env!("CARGO_BIN_EXE_degsea"))

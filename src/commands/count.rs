@@ -1,11 +1,11 @@
-//! `degsea count`: featureCounts-compatible gene counts from BAM/SAM + GTF.
+//! `degsea count`: featureCounts-compatible gene counts from BAM/SAM + GTF (job:
+//! [`degsea_pipeline::count`]).
 
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 
-use anyhow::Context as _;
-use degsea_count::{Annotation, CountOptions, GtfOptions, Strandedness};
+use degsea_pipeline::count::CountConfig;
 
-use crate::log;
+use super::args::command_line;
 
 /// Arguments of `degsea count`.
 #[derive(Debug, clap::Args)]
@@ -45,10 +45,6 @@ pub(crate) struct Args {
     multi_mapping: bool,
 }
 
-fn quoted_command() -> String {
-    std::env::args().map(|a| format!("\"{a}\"")).collect::<Vec<_>>().join(" ")
-}
-
 /// Runs `degsea count`.
 pub(crate) fn run(args: Args) -> anyhow::Result<()> {
     let Args {
@@ -64,62 +60,18 @@ pub(crate) fn run(args: Args) -> anyhow::Result<()> {
         multi_overlap,
         multi_mapping,
     } = args;
-    let gtf_opts =
-        GtfOptions { feature_types: feature_type.split(',').map(str::to_string).collect(), attribute };
-    let annotation = Annotation::from_gtf_path(&gtf, &gtf_opts)?;
-    log::info(&format!(
-        "annotation {}: {} meta-features on {} chromosomes",
-        gtf.display(),
-        annotation.genes.len(),
-        annotation.chromosomes.len()
-    ));
-    let opts = CountOptions {
+    degsea_pipeline::count::run(&CountConfig {
+        gtf,
+        bam,
+        output,
         paired,
-        strand: match strand {
-            1 => Strandedness::Forward,
-            2 => Strandedness::Reverse,
-            _ => Strandedness::Unstranded,
-        },
+        strand,
+        feature_type,
+        attribute,
         min_mapq,
         primary_only,
         multi_overlap,
         multi_mapping,
-        threads: rayon::current_num_threads().max(1),
-    };
-    let mut results = Vec::with_capacity(bam.len());
-    for path in &bam {
-        let fc = degsea_count::count_file(path, &annotation, &opts)?;
-        log::info(&format!(
-            "{}: {} {} assigned",
-            path.display(),
-            fc.summary.assigned,
-            if paired { "fragments" } else { "reads" }
-        ));
-        results.push(fc);
-    }
-    let labels: Vec<String> = bam.iter().map(|p| p.display().to_string()).collect();
-    let labels: Vec<&str> = labels.iter().map(String::as_str).collect();
-    let program = format!("degsea v{}; Command:{}", env!("CARGO_PKG_VERSION"), quoted_command());
-    let summary_path = summary_path(&output);
-    // Write the summary first and the table last, so a present table implies a complete run.
-    degsea_io::output::write_file_atomic(&summary_path, |w| {
-        degsea_count::write_summary(w, &labels, &results)
+        command_line: command_line(),
     })
-    .with_context(|| format!("cannot write `{}`", summary_path.display()))?;
-    let table = degsea_io::output::write_file_atomic(&output, |w| {
-        degsea_count::write_counts(w, &program, &annotation, &labels, &results)
-    });
-    if let Err(e) = table {
-        // No partial output: drop the summary written a moment ago.
-        let _ = std::fs::remove_file(&summary_path);
-        return Err(e).with_context(|| format!("cannot write `{}`", output.display()));
-    }
-    log::info(&format!("wrote {} and {}", output.display(), summary_path.display()));
-    Ok(())
-}
-
-fn summary_path(output: &Path) -> PathBuf {
-    let mut s = output.as_os_str().to_os_string();
-    s.push(".summary");
-    PathBuf::from(s)
 }

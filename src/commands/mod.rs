@@ -1,16 +1,16 @@
-//! Subcommands: clap definitions and dispatch. Each module reads, calls a library, writes.
+//! Subcommands: clap definitions and dispatch. Each module turns its flags into a
+//! `degsea_pipeline` job config and runs the job; no command module uses another (shared flag
+//! groups live in [`args`]).
 
-pub(crate) mod count;
-pub(crate) mod de;
-pub(crate) mod genesets;
-pub(crate) mod gsea;
-pub(crate) mod input;
-pub(crate) mod manifest;
-pub(crate) mod normalize;
-pub(crate) mod plot;
-pub(crate) mod run;
-pub(crate) mod simulate;
-pub(crate) mod tables;
+mod args;
+mod count;
+mod de;
+mod genesets;
+mod gsea;
+mod normalize;
+mod plot;
+mod run;
+mod simulate;
 
 use clap::{Parser, Subcommand};
 

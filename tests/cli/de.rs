@@ -81,10 +81,10 @@ fn tiny_matches_edger_and_writes_every_file() {
 
     let manifest: serde_json::Value =
         serde_json::from_str(&std::fs::read_to_string(out.join("run.json")).unwrap()).unwrap();
-    assert_eq!(manifest["program"], "degsea de");
-    assert_eq!(manifest["genes_in"], 1000);
-    assert_eq!(manifest["genes_kept"], rows.len());
-    let common = manifest["common_dispersion"].as_f64().unwrap();
+    assert_eq!((manifest["program"].as_str(), manifest["command"].as_str()), (Some("degsea"), Some("de")));
+    assert_eq!(manifest["results"]["de"]["genes_in"], 1000);
+    assert_eq!(manifest["results"]["de"]["genes_kept"], rows.len());
+    let common = manifest["results"]["de"]["common_dispersion"].as_f64().unwrap();
     assert!((common / 0.12792170515719151 - 1.0).abs() <= 1e-8, "common {common}");
     assert_eq!(manifest["parameters"]["de"]["dispersion"], "tagwise");
     assert_eq!(manifest["parameters"]["de"]["prior_df"], 10.0);

@@ -64,11 +64,13 @@ fn writes_the_agreed_columns_and_run_summary() {
     assert!(p.windows(2).all(|w| w[0] <= w[1]), "sorted by pval");
     let run_json: serde_json::Value =
         serde_json::from_slice(&fs::read(out.join("run.json")).unwrap()).unwrap();
-    assert_eq!(run_json["collections"][0]["name"], "hallmark");
-    assert_eq!(run_json["collections"][0]["version"], "v2025.1.Hs");
-    assert_eq!(run_json["pathways"]["tested"], 50);
+    let results = &run_json["results"]["gsea"];
+    assert_eq!(results["collections"][0]["name"], "hallmark");
+    assert_eq!(results["collections"][0]["version"], "v2025.1.Hs");
+    assert_eq!(results["tested"], 50);
     assert_eq!(run_json["parameters"]["seed"], 42);
-    assert!(run_json["input"]["tie_fraction"].as_f64().unwrap() > 0.0);
+    assert!(results["tie_fraction"].as_f64().unwrap() > 0.0);
+    assert_eq!(run_json["inputs"][0]["sha256"].as_str().unwrap().len(), 64, "the ranks are hashed");
     let json: serde_json::Value = serde_json::from_slice(&fs::read(out.join("gsea.json")).unwrap()).unwrap();
     assert_eq!(json["pathways"].as_array().unwrap().len(), 50);
 }
@@ -114,7 +116,7 @@ fn genesets_list_and_export() {
     let gmt = tmp.path().join("h.gmt");
     let o = run(&["genesets", "export", "hallmark", "-o", gmt.to_str().unwrap()]);
     assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
-    assert_eq!(fs::read_to_string(&gmt).unwrap(), degsea_gsea::bundled::HALLMARK.gmt);
+    assert_eq!(fs::read_to_string(&gmt).unwrap(), degsea_io::bundled::HALLMARK.gmt);
     let o = run(&["genesets", "export", "kegg", "-o", gmt.to_str().unwrap()]);
     assert_error(&o, &["no bundled gene-set collection `kegg`", "hallmark"]);
 }

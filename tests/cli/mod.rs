@@ -5,6 +5,7 @@ mod count;
 mod de;
 mod errors;
 mod gsea;
+mod manifest;
 mod normalize;
 mod plot;
 mod run;

@@ -233,7 +233,7 @@ fn airway_enrichment_curves_peak_at_fgsea_es() {
     let sorted: Vec<f64> = order.iter().map(|&i| scores[i]).collect();
     let pos: std::collections::HashMap<&str, usize> =
         order.iter().enumerate().map(|(p, &i)| (genes[i].as_str(), p)).collect();
-    let h = degsea_gsea::bundled::find("hallmark").unwrap();
+    let h = degsea_io::bundled::find("hallmark").unwrap();
     let sets = degsea_io::gmt::parse(h.gmt.as_bytes(), h.file, h.name, h.version).unwrap();
     let table = fs::read_to_string(src.join("gsea_multilevel.tsv")).unwrap();
     let mut worst = (0.0f64, String::new());

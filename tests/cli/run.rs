@@ -4,17 +4,13 @@
 
 use std::collections::HashMap;
 use std::fs;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::time::Duration;
 
-use crate::util::{assert_error, degsea, run_job, shared_or_skip};
+use crate::util::{assert_error, degsea, root, run_job, shared_or_skip};
 
 /// Scores below this size are compared in absolute terms (see the airway test).
 const ZERO_SCORE: f64 = 1e-12;
-
-fn root() -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
-}
 
 fn demo_args(out: &Path) -> Vec<String> {
     let d = root().join("data/visram_like_simulated");
@@ -88,12 +84,15 @@ fn demo_recovers_the_planted_hallmark_shifts() {
     }
     let manifest: serde_json::Value =
         serde_json::from_slice(&fs::read(out.join("run.json")).unwrap()).unwrap();
-    assert_eq!(manifest["contrast"], "cluster: cluster2+cluster3 vs cluster1");
-    assert_eq!(manifest["groups"]["n_test"], 14);
-    assert_eq!(manifest["groups"]["n_reference"], 24);
-    assert_eq!(manifest["ranking"]["metric"], "z");
+    assert_eq!(manifest["parameters"]["contrast"], "cluster: cluster2+cluster3 vs cluster1");
+    assert_eq!(manifest["results"]["design"]["n_test"], 14);
+    assert_eq!(manifest["results"]["design"]["n_reference"], 24);
+    assert_eq!(manifest["results"]["ranking"]["metric"], "z");
     assert!(manifest["inputs"][0]["sha256"].as_str().unwrap().len() == 64);
-    assert!(manifest["gsea"]["collections"][0]["version"].as_str().unwrap().contains("2025.1"));
+    assert!(manifest["results"]["gsea"]["collections"][0]["version"].as_str().unwrap().contains("2025.1"));
+    let outputs: Vec<&str> =
+        manifest["outputs"].as_array().unwrap().iter().map(|o| o["path"].as_str().unwrap()).collect();
+    assert!(outputs.contains(&"de.tsv") && outputs.contains(&"plots/nes_bar.png"), "{outputs:?}");
     let svg = fs::read_to_string(out.join("plots/nes_bar.svg")).unwrap();
     assert!(svg.contains("E2F targets") && svg.contains("Interferon gamma response"));
 

@@ -3,7 +3,8 @@
 use std::fmt;
 use std::str::FromStr;
 
-use crate::{Error, Result, SampleSheet};
+use crate::design::DroppedSample;
+use crate::{Error, Result, SampleDesign, SampleSheet};
 
 /// Minimum number of samples per group for a replicate-based dispersion estimate.
 pub const MIN_GROUP_SIZE: usize = 2;
@@ -20,38 +21,6 @@ pub struct Contrast {
     pub test_levels: Vec<String>,
     /// Levels merged into the reference group (right of `vs`).
     pub reference_levels: Vec<String>,
-}
-
-/// A contrast resolved against the columns of a count matrix.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct TwoGroups {
-    /// Matrix column indices of the samples used, in matrix order.
-    pub columns: Vec<usize>,
-    /// For each entry of `columns`: `true` if the sample is in the test group.
-    pub is_test: Vec<bool>,
-    /// Matrix samples in neither group (dropped from the analysis).
-    pub dropped: Vec<String>,
-    /// Display label of the test group, levels joined by `+`.
-    pub test_label: String,
-    /// Display label of the reference group.
-    pub reference_label: String,
-}
-
-impl TwoGroups {
-    /// Number of test samples.
-    pub fn n_test(&self) -> usize {
-        self.is_test.iter().filter(|&&t| t).count()
-    }
-
-    /// Number of reference samples.
-    pub fn n_reference(&self) -> usize {
-        self.is_test.len() - self.n_test()
-    }
-
-    /// Group index per used sample: 0 = reference, 1 = test (edgeR's `pair = 1:2` order).
-    pub fn group_index(&self) -> Vec<usize> {
-        self.is_test.iter().map(|&t| usize::from(t)).collect()
-    }
 }
 
 impl FromStr for Contrast {
@@ -145,7 +114,8 @@ impl Contrast {
         Ok(folders)
     }
 
-    /// Resolves the contrast against the sample names of a count matrix.
+    /// Resolves the contrast against the sample names of a count matrix into the
+    /// [`SampleDesign`] every later step takes.
     ///
     /// Every matrix sample must be in the sheet and every sheet sample in the matrix; each
     /// named level must occur; each group needs at least [`MIN_GROUP_SIZE`] samples. Samples
@@ -165,7 +135,7 @@ impl Contrast {
     /// assert_eq!(g.is_test, [false, true, true, false, true]);
     /// # Ok::<(), degsea_core::Error>(())
     /// ```
-    pub fn resolve(&self, sheet: &SampleSheet, matrix_samples: &[String]) -> Result<TwoGroups> {
+    pub fn resolve(&self, sheet: &SampleSheet, matrix_samples: &[String]) -> Result<SampleDesign> {
         let values = sheet.column(&self.column).ok_or_else(|| Error::UnknownColumn {
             column: self.column.clone(),
             available: sheet.columns().join(", "),
@@ -195,8 +165,10 @@ impl Contrast {
                 });
             }
         }
-        let mut groups = TwoGroups {
+        let mut groups = SampleDesign {
+            contrast: self.clone(),
             columns: Vec::new(),
+            samples: Vec::new(),
             is_test: Vec::new(),
             dropped: Vec::new(),
             test_label: self.test_levels.join("+"),
@@ -204,14 +176,13 @@ impl Contrast {
         };
         for (j, s) in matrix_samples.iter().enumerate() {
             let level = &values[sheet.position(s).expect("checked above")];
-            if self.test_levels.contains(level) {
+            let is_test = self.test_levels.contains(level);
+            if is_test || self.reference_levels.contains(level) {
                 groups.columns.push(j);
-                groups.is_test.push(true);
-            } else if self.reference_levels.contains(level) {
-                groups.columns.push(j);
-                groups.is_test.push(false);
+                groups.samples.push(s.clone());
+                groups.is_test.push(is_test);
             } else {
-                groups.dropped.push(s.clone());
+                groups.dropped.push(DroppedSample { sample: s.clone(), level: level.clone() });
             }
         }
         for (label, n) in

@@ -2,7 +2,7 @@
 //!
 //! `degsea-core` owns the in-memory shapes that cross crate boundaries: the gene × sample
 //! [`CountMatrix`], the [`SampleSheet`], a [`Contrast`] of merged groups resolved into
-//! [`TwoGroups`], gene sets ([`GeneSet`], [`GeneSetCollection`]) and the [`RankedList`] that
+//! the one [`SampleDesign`], gene sets ([`GeneSet`], [`GeneSetCollection`]) and the [`RankedList`] that
 //! the GSEA engine consumes. It does no file I/O (that is `degsea-io`) and no statistics
 //! (`degsea-de`, `degsea-gsea`).
 //!
@@ -17,14 +17,16 @@
 
 mod contrast;
 mod counts;
+mod design;
 mod error;
 pub mod genemap;
 mod genesets;
 mod ranked;
 mod samples;
 
-pub use contrast::{Contrast, MIN_GROUP_SIZE, TwoGroups};
+pub use contrast::{Contrast, MIN_GROUP_SIZE};
 pub use counts::CountMatrix;
+pub use design::{DroppedSample, SampleDesign};
 pub use error::{Error, Result};
 pub use genemap::GeneMap;
 pub use genesets::{GeneSet, GeneSetCollection};

@@ -1,6 +1,6 @@
 //! The edgeR preprocessing chain of a two-group contrast, in one call.
 
-use degsea_core::{CountMatrix, TwoGroups};
+use degsea_core::{CountMatrix, SampleDesign};
 use ndarray::Array2;
 
 use crate::classic::{ClassicOptions, DeResult, classic_de};
@@ -105,7 +105,7 @@ impl Prepared {
 /// # References
 /// edgeR 3.40.2 `DGEList`, `filterByExpr`, `[.DGEList`, `calcNormFactors` (ALGORITHMS.md
 /// §A0–A2); Chen, Lun & Smyth (2016), *F1000Research* 5:1438.
-pub fn prepare(matrix: &CountMatrix, groups: &TwoGroups, opts: &PrepareOptions) -> Result<Prepared> {
+pub fn prepare(matrix: &CountMatrix, groups: &SampleDesign, opts: &PrepareOptions) -> Result<Prepared> {
     if groups.columns.is_empty() {
         return Err(Error::NoSamples);
     }

@@ -46,7 +46,6 @@
 //! enrichment analysis. bioRxiv 060012. Subramanian A et al. (2005). Gene set enrichment
 //! analysis. PNAS 102:15545–15550.
 
-pub mod bundled;
 mod error;
 pub mod es;
 pub mod multilevel;

@@ -301,7 +301,7 @@ impl<'a> EsRuler<'a> {
 
     /// Builds levels until the ruler passes `target` (or stalls, or `eps` is reached).
     ///
-    /// During the MCMC of a level the samples are held as [`BitSample`]s; the level step works
+    /// During the MCMC of a level the samples are held as `BitSample`s; the level step works
     /// on sorted position lists.
     pub fn extend(&mut self, target: f64, rng: &mut Mt19937, eps: f64) {
         let (n, k, m) = (self.weights.len(), self.k, self.sample_size);

@@ -373,6 +373,32 @@ pub enum Error {
         /// The violated rule.
         source: degsea_core::Error,
     },
+    /// A gene-set value is neither an existing file nor a bundled collection.
+    #[error("gene sets `{spec}`: no such file and no bundled collection of that name (bundled: {available})")]
+    UnknownGeneSets {
+        /// The value as given.
+        spec: String,
+        /// The bundled collection names.
+        available: String,
+    },
+    /// No bundled collection has this name.
+    #[error("no bundled gene-set collection `{name}` (available: {available})")]
+    NoBundled {
+        /// The name as given.
+        name: String,
+        /// The bundled collection names.
+        available: String,
+    },
+    /// A result table written by degsea (de.tsv, gsea.tsv, …) is malformed.
+    #[error("{file}:{line}: {reason}")]
+    Table {
+        /// The file as given.
+        file: String,
+        /// The offending line (1 for the header).
+        line: u64,
+        /// What is wrong, naming the column and value.
+        reason: String,
+    },
     /// No count file was given.
     #[error("no count file given")]
     NoFiles,

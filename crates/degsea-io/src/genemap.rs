@@ -22,6 +22,18 @@ const HEADER_WORDS: [&str; 6] = ["ensembl", "gene_id", "id", "gene", "from", "ge
 /// # Ok::<(), degsea_io::Error>(())
 /// ```
 pub fn parse(reader: impl BufRead, name: &str) -> Result<GeneMap> {
+    Ok(GeneMap::from_pairs(parse_pairs(reader, name)?))
+}
+
+/// The `(id, symbol)` rows of a map in file order, with the rules of [`parse`] (header, blank,
+/// `#` and `NA` rows skipped); an empty map is an error.
+///
+/// ```
+/// let p = degsea_io::genemap::parse_pairs(&b"id,symbol\nENSG1,A\nENSG1,B\n"[..], "map.csv")?;
+/// assert_eq!(p, [("ENSG1".to_owned(), "A".to_owned()), ("ENSG1".to_owned(), "B".to_owned())]);
+/// # Ok::<(), degsea_io::Error>(())
+/// ```
+pub fn parse_pairs(reader: impl BufRead, name: &str) -> Result<Vec<(String, String)>> {
     let mut pairs: Vec<(String, String)> = Vec::new();
     let mut first = true;
     for (i, line) in reader.lines().enumerate() {
@@ -55,7 +67,7 @@ pub fn parse(reader: impl BufRead, name: &str) -> Result<GeneMap> {
     if pairs.is_empty() {
         return Err(Error::Empty { file: name.to_owned() });
     }
-    Ok(GeneMap::from_pairs(pairs))
+    Ok(pairs)
 }
 
 /// Reads a map from a file (gzip or plain).

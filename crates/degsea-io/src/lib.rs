@@ -1,5 +1,10 @@
-//! File formats for degsea: readers for count matrices (TSV/CSV, gzip or plain, featureCounts,
-//! HTSeq-count), sample sheets, GMT gene sets and RNK rankings, and atomic writers.
+//! Every file format degsea reads or writes. Inputs: count matrices (TSV/CSV, gzip or plain,
+//! featureCounts, HTSeq-count; [`counts`]), sample sheets ([`samples`]), GMT gene sets ([`gmt`],
+//! loaded by the one precedence rule of [`genesets`]), RNK rankings ([`rnk`]), gene-id maps
+//! ([`genemap`]) and the data compiled into the binary ([`bundled`]). Outputs: `de.tsv`/`de.json`
+//! ([`de_table`]), `gsea.tsv`/`gsea.json` ([`gsea_table`]), `filter.tsv`, `norm_factors.tsv`,
+//! `logcpm.tsv` ([`norm_tables`]), the `run.json` manifest ([`manifest`]), all staged by
+//! [`output::OutputDir`]; [`results`] reads an output folder back.
 //!
 //! Every reader streams its input and names the file, line and offending value in its errors;
 //! every writer goes through [`output::OutputDir`], which stages files and moves them into place
@@ -16,13 +21,20 @@
 //! # Ok::<(), Box<dyn std::error::Error>>(())
 //! ```
 
+pub mod bundled;
 pub mod counts;
+pub mod de_table;
 mod error;
 pub mod genemap;
+pub mod genesets;
 pub mod gmt;
+pub mod gsea_table;
 pub mod hash;
 mod lines;
+pub mod manifest;
+pub mod norm_tables;
 pub mod output;
+pub mod results;
 pub mod rnk;
 pub mod samples;
 pub mod table;

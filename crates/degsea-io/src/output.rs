@@ -289,6 +289,18 @@ impl OutputDir {
         w.flush()
     }
 
+    /// SHA-256 of every file staged so far under the sub-folder `under` (`""` for all), as
+    /// paths relative to `under`, in the order they were first staged. For the manifest's
+    /// `outputs` list.
+    pub fn digests(&self, under: impl AsRef<Path>) -> crate::Result<Vec<crate::manifest::FileDigest>> {
+        let under = under.as_ref();
+        self.files
+            .iter()
+            .filter_map(|rel| rel.strip_prefix(under).ok().map(|r| (rel, r)))
+            .map(|(rel, r)| crate::manifest::FileDigest::of(&self.staging.join(rel), &r.to_string_lossy()))
+            .collect()
+    }
+
     /// Publishes the staged files: replaces the destination whole (opened with
     /// [`Self::replace`]) or moves every staged file into it, replacing files of the same name
     /// (opened with [`Self::new`]).

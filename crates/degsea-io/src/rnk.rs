@@ -39,6 +39,25 @@ pub struct Ranks {
     pub had_header: bool,
 }
 
+/// The RNK text of a ranked list: `gene<TAB>score` per line in list order, shortest
+/// round-trip numbers, no header (what `degsea run` writes as `ranks.rnk`).
+///
+/// ```
+/// let list = degsea_core::RankedList::new(vec!["A".into(), "B".into()], vec![2.5, -1.0])?;
+/// assert_eq!(degsea_io::rnk::to_text(&list), "A\t2.5\nB\t-1\n");
+/// # Ok::<(), degsea_core::Error>(())
+/// ```
+pub fn to_text(list: &RankedList) -> String {
+    let mut s = String::with_capacity(list.len() * 28);
+    for (g, v) in list.genes().iter().zip(list.scores()) {
+        s.push_str(g);
+        s.push('\t');
+        s.push_str(&crate::table::fmt_f64(*v));
+        s.push('\n');
+    }
+    s
+}
+
 /// Reads an RNK file (plain or gzip).
 ///
 /// ```no_run

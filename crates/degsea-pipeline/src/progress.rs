@@ -12,13 +12,13 @@ use crate::log;
 const TICK: Duration = Duration::from_millis(120);
 
 /// A spinner for one stage at a time; invisible when stderr is not a terminal or with `-q`.
-pub(crate) struct Progress {
+pub struct Progress {
     bar: ProgressBar,
 }
 
 impl Progress {
     /// A hidden or visible spinner, depending on the terminal and the log level.
-    pub(crate) fn new() -> Self {
+    pub fn new() -> Self {
         let visible = std::io::stderr().is_terminal() && log::enabled(1);
         let bar = if visible {
             let b = ProgressBar::with_draw_target(None, ProgressDrawTarget::stderr());
@@ -35,8 +35,14 @@ impl Progress {
     }
 
     /// Names the stage now running.
-    pub(crate) fn stage(&self, name: &str) {
+    pub fn stage(&self, name: &str) {
         self.bar.set_message(name.to_owned());
+    }
+}
+
+impl Default for Progress {
+    fn default() -> Self {
+        Self::new()
     }
 }
 

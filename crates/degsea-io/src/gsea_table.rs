@@ -1,0 +1,122 @@
+//! `gsea.tsv` / `gsea.json`: fgsea's result columns `pathway size ES NES pval padj log2err
+//! leadingEdge`, sorted by pval (leading edge comma-joined in the TSV, an array in JSON), and the
+//! reader `degsea plot` uses to re-draw from an output folder.
+//!
+//! ```
+//! use degsea_io::gsea_table::{GseaRecord, to_tsv};
+//! let rows = [GseaRecord {
+//!     pathway: "SET".into(),
+//!     size: 20,
+//!     es: 0.5,
+//!     nes: 1.75,
+//!     pval: 1e-5,
+//!     padj: 2e-5,
+//!     log2err: f64::NAN,
+//!     leading_edge: vec!["A".into(), "B".into()],
+//! }];
+//! assert_eq!(
+//!     to_tsv(&rows),
+//!     "pathway\tsize\tES\tNES\tpval\tpadj\tlog2err\tleadingEdge\nSET\t20\t0.5\t1.75\t1e-5\t2e-5\tNA\tA,B\n"
+//! );
+//! ```
+
+use std::fmt::Write as _;
+use std::path::Path;
+
+use serde_json::{Value, json};
+
+use crate::Result;
+use crate::manifest::num;
+use crate::results::{number, read_columns};
+use crate::table::fmt_f64;
+
+/// One pathway of a preranked GSEA result, in fgsea's columns.
+#[derive(Debug, Clone, PartialEq)]
+pub struct GseaRecord {
+    /// Gene-set name.
+    pub pathway: String,
+    /// Genes of the set found in the ranking.
+    pub size: usize,
+    /// Enrichment score.
+    pub es: f64,
+    /// Normalised enrichment score.
+    pub nes: f64,
+    /// P-value.
+    pub pval: f64,
+    /// BH-adjusted p-value.
+    pub padj: f64,
+    /// Expected error of log2 p (NaN when not estimated).
+    pub log2err: f64,
+    /// Leading-edge genes, in ranking order.
+    pub leading_edge: Vec<String>,
+}
+
+/// The `gsea.tsv` text of `rows` (in the order given).
+pub fn to_tsv(rows: &[GseaRecord]) -> String {
+    let mut s = String::from("pathway\tsize\tES\tNES\tpval\tpadj\tlog2err\tleadingEdge\n");
+    for r in rows {
+        let _ = writeln!(
+            s,
+            "{}\t{}\t{}\t{}\t{}\t{}\t{}\t{}",
+            r.pathway,
+            r.size,
+            fmt_f64(r.es),
+            fmt_f64(r.nes),
+            fmt_f64(r.pval),
+            fmt_f64(r.padj),
+            fmt_f64(r.log2err),
+            r.leading_edge.join(",")
+        );
+    }
+    s
+}
+
+/// The `gsea.json` document of `rows`: `{"pathways": [...]}`, NaN as null.
+pub fn to_json(rows: &[GseaRecord]) -> Value {
+    let rows: Vec<Value> = rows
+        .iter()
+        .map(|r| {
+            json!({
+                "pathway": r.pathway,
+                "size": r.size,
+                "ES": num(r.es),
+                "NES": num(r.nes),
+                "pval": num(r.pval),
+                "padj": num(r.padj),
+                "log2err": num(r.log2err),
+                "leadingEdge": r.leading_edge,
+            })
+        })
+        .collect();
+    json!({ "pathways": rows })
+}
+
+/// The columns of a `gsea.tsv` that plots need.
+#[derive(Debug, Clone, PartialEq)]
+pub struct GseaSummary {
+    /// Gene-set name.
+    pub pathway: String,
+    /// Enrichment score.
+    pub es: f64,
+    /// Normalised enrichment score.
+    pub nes: f64,
+    /// Adjusted p-value.
+    pub padj: f64,
+}
+
+/// Reads `pathway`, `ES`, `NES`, `padj` from a `gsea.tsv`.
+pub fn read(path: &Path) -> Result<Vec<GseaSummary>> {
+    let file = path.display().to_string();
+    let text = std::fs::read_to_string(path).map_err(|e| crate::lines::io_error(path, e))?;
+    read_columns(&text, &file, &["pathway", "ES", "NES", "padj"])?
+        .into_iter()
+        .map(|(line, f)| {
+            Ok(GseaSummary {
+                es: number(&file, line, "ES", &f[1])?,
+                nes: number(&file, line, "NES", &f[2])?,
+                padj: number(&file, line, "padj", &f[3])?,
+                pathway: f[0].clone(),
+            })
+        })
+        .collect()
+}

@@ -1,0 +1,110 @@
+//! Reading the inputs shared by `normalize`, `de` and `run`: the count file(s) and the sample
+//! sheet, read once, and contrasts resolved against them into [`SampleDesign`]s.
+
+use std::path::{Path, PathBuf};
+
+use degsea_core::{Contrast, SampleDesign, SampleSheet};
+use degsea_io::counts::{CountFormat, CountTable, ReadOptions, read_count_files};
+use degsea_io::samples::read_sample_sheet;
+
+use crate::log;
+
+/// Where the counts and the sample sheet come from.
+#[derive(Debug, Clone)]
+pub struct CountInputs {
+    /// Count matrix (TSV/CSV, gzip or plain, featureCounts) or several HTSeq-count files.
+    pub counts: Vec<PathBuf>,
+    /// Sample sheet (TSV/CSV).
+    pub samples: PathBuf,
+    /// Round fractional counts half to even instead of rejecting them.
+    pub round: bool,
+}
+
+impl CountInputs {
+    /// Every input file, for the manifest.
+    pub fn paths(&self) -> impl Iterator<Item = &Path> {
+        self.counts.iter().map(PathBuf::as_path).chain(std::iter::once(self.samples.as_path()))
+    }
+
+    /// The parameters block of the manifest for these inputs.
+    pub fn parameters_json(&self) -> serde_json::Value {
+        serde_json::json!({
+            "counts": self.counts.iter().map(|p| p.display().to_string()).collect::<Vec<_>>(),
+            "samples": self.samples.display().to_string(),
+            "round": self.round,
+        })
+    }
+}
+
+/// The count table and sample sheet, read once (a run may resolve several contrasts).
+#[derive(Debug)]
+pub struct CountsAndSheet {
+    /// The count matrix with its detected format.
+    pub table: CountTable,
+    /// The sample sheet.
+    pub sheet: SampleSheet,
+    /// The count file name(s), for messages.
+    pub counts_name: String,
+    /// The sample sheet name, for messages.
+    pub sheet_name: String,
+}
+
+/// Reads the counts and the sample sheet, logging what was read and dropped. Errors name the
+/// file, line and value.
+pub fn read_counts_and_sheet(inputs: &CountInputs) -> anyhow::Result<CountsAndSheet> {
+    let table = read_count_files(&inputs.counts, &ReadOptions { round: inputs.round })?;
+    let counts_name = inputs.counts.iter().map(|p| p.display().to_string()).collect::<Vec<_>>().join(", ");
+    let format = match table.format {
+        CountFormat::Matrix => "count matrix",
+        CountFormat::FeatureCounts => "featureCounts table",
+        CountFormat::Htseq => "HTSeq-count",
+    };
+    log::info(&format!(
+        "read {format} {counts_name}: {} genes × {} samples",
+        table.matrix.n_genes(),
+        table.matrix.n_samples()
+    ));
+    if table.n_rounded > 0 {
+        log::warn(&format!("rounded {} fractional counts half to even (--round)", table.n_rounded));
+    }
+    if !table.summary_rows.is_empty() {
+        let mut by_name: Vec<(String, f64)> = Vec::new();
+        for r in &table.summary_rows {
+            match by_name.iter_mut().find(|(n, _)| *n == r.name) {
+                Some((_, c)) => *c += r.count,
+                None => by_name.push((r.name.clone(), r.count)),
+            }
+        }
+        let list: Vec<String> = by_name.iter().map(|(n, c)| format!("{n} {c}")).collect();
+        log::info(&format!("dropped HTSeq-count summary rows (totals over samples): {}", list.join(", ")));
+    }
+    let sheet = read_sample_sheet(&inputs.samples)?;
+    Ok(CountsAndSheet { table, sheet, counts_name, sheet_name: inputs.samples.display().to_string() })
+}
+
+/// Resolves a contrast against the matrix columns and the sheet, logging the groups and the
+/// samples dropped.
+pub fn resolve(data: &CountsAndSheet, contrast: &Contrast) -> anyhow::Result<SampleDesign> {
+    let CountsAndSheet { table, sheet, counts_name, sheet_name } = data;
+    let design = contrast.resolve(sheet, table.matrix.samples()).map_err(|e| match e {
+        degsea_core::Error::SampleNotInSheet(_) | degsea_core::Error::SampleNotInMatrix(_) => {
+            anyhow::anyhow!("{sheet_name}: {e} ({counts_name})")
+        }
+        _ => anyhow::anyhow!("{sheet_name}: {e} (contrast `{contrast}`)"),
+    })?;
+    log::info(&format!(
+        "contrast {contrast}: {} test ({}) vs {} reference ({}) samples",
+        design.n_test(),
+        design.test_label,
+        design.n_reference(),
+        design.reference_label
+    ));
+    if !design.dropped.is_empty() {
+        log::info(&format!(
+            "{} sample(s) in neither group dropped: {}",
+            design.dropped.len(),
+            design.dropped_names().join(", ")
+        ));
+    }
+    Ok(design)
+}

@@ -1,0 +1,248 @@
+//! The `run` job: counts → edgeR classic DE → ranking → fgsea GSEA → plots, in one process with
+//! no intermediate re-parsing. It composes the [`crate::de`], [`crate::ranking`],
+//! [`crate::gsea`] and [`crate::plots`] steps.
+//!
+//! Output (per contrast; with several contrasts each gets a subfolder named after it):
+//! `de.tsv`, `filter.tsv`, `norm_factors.tsv`, `ranks.rnk`, `gsea.tsv`, `gsea.json`,
+//! `plots/{nes_bar,volcano}.{svg,png}`, `plots/enrichment/<SET>.{svg,png}` and `run.json`.
+//! Everything is staged and published only at the end, so a failed run leaves no partial files.
+
+use std::path::{Path, PathBuf};
+use std::time::Instant;
+
+use anyhow::Context as _;
+use degsea_core::{Contrast, GeneSetCollection, RankedList, SampleDesign};
+use degsea_de::rank::RankMetric;
+use degsea_gsea::{GseaOptions, GseaResult};
+use degsea_io::gsea_table::GseaSummary;
+use degsea_io::manifest::{FileDigest, Manifest};
+use degsea_io::output::OutputDir;
+use serde_json::{Value, json};
+
+use crate::de::{self, DeOptions, DeRun};
+use crate::gsea::{self, FGSEA_VERSION};
+use crate::inputs::{CountInputs, CountsAndSheet, read_counts_and_sheet, resolve};
+use crate::plots::{self, ImageFormat, Style};
+use crate::progress::Progress;
+use crate::ranking::{self, NamedMap, Ranking};
+use crate::warnings::Warnings;
+use crate::{Timings, log, write_manifest};
+
+/// Configuration of the `run` job.
+#[derive(Debug, Clone)]
+pub struct RunConfig {
+    /// Counts and sample sheet.
+    pub inputs: CountInputs,
+    /// Contrasts; with more than one, each gets a subfolder named by [`Contrast::slug`].
+    pub contrasts: Vec<Contrast>,
+    /// Output folder (written atomically).
+    pub out: PathBuf,
+    /// DE options.
+    pub de: DeOptions,
+    /// Ranking metric for GSEA.
+    pub rank_by: RankMetric,
+    /// A two-column id → symbol map file (default: automatic Ensembl mapping).
+    pub gene_map: Option<PathBuf>,
+    /// `--genesets` values.
+    pub genesets: Vec<String>,
+    /// GSEA engine options.
+    pub gsea: GseaOptions,
+    /// FDR threshold of the plots.
+    pub fdr: f64,
+    /// PNG resolution.
+    pub dpi: f32,
+    /// Draw the plots.
+    pub plots: bool,
+    /// The command line, for the manifest.
+    pub command_line: Vec<String>,
+}
+
+/// Runs the `run` job.
+pub fn run(config: &RunConfig) -> anyhow::Result<()> {
+    let started = Instant::now();
+    let clock = Instant::now();
+    let data = read_counts_and_sheet(&config.inputs)?;
+    let read_seconds = clock.elapsed().as_secs_f64();
+    // Resolve every contrast and load every input before any work, so bad input fails fast.
+    let designs: Vec<SampleDesign> =
+        config.contrasts.iter().map(|c| resolve(&data, c)).collect::<anyhow::Result<_>>()?;
+    let collections = degsea_io::genesets::load_all(&config.genesets)?;
+    let user_map = match &config.gene_map {
+        Some(p) => Some(NamedMap { map: degsea_io::genemap::read(p)?, name: p.display().to_string() }),
+        None => None,
+    };
+    let mut inputs = FileDigest::inputs(config.inputs.paths().chain(config.gene_map.as_deref()))?;
+    inputs.extend(gsea::geneset_files(&config.genesets)?);
+
+    let mut out = OutputDir::new(&config.out)
+        .with_context(|| format!("preparing output folder `{}`", config.out.display()))?;
+    let several = designs.len() > 1;
+    for design in &designs {
+        let sub = if several { PathBuf::from(design.contrast.slug()) } else { PathBuf::new() };
+        if several {
+            log::info(&format!("== {} → {}", design.contrast, config.out.join(&sub).display()));
+        }
+        let job = Job { config, data: &data, design, collections: &collections, inputs: &inputs };
+        job.run(&mut out, &sub, user_map.as_ref(), read_seconds)?;
+    }
+    out.commit().with_context(|| format!("publishing output folder `{}`", config.out.display()))?;
+    log::info(&format!("wrote {} in {:.2} s", config.out.display(), started.elapsed().as_secs_f64()));
+    Ok(())
+}
+
+/// One contrast of a run and what it shares with the others.
+struct Job<'a> {
+    config: &'a RunConfig,
+    data: &'a CountsAndSheet,
+    design: &'a SampleDesign,
+    collections: &'a [GeneSetCollection],
+    inputs: &'a [FileDigest],
+}
+
+impl Job<'_> {
+    /// DE, ranking, GSEA, plots and manifest, all staged under `sub`.
+    fn run(
+        &self,
+        out: &mut OutputDir,
+        sub: &Path,
+        user_map: Option<&NamedMap>,
+        read_seconds: f64,
+    ) -> anyhow::Result<()> {
+        let config = self.config;
+        let contrast = &self.design.contrast;
+        let mut warnings = Warnings::default();
+        let mut timings = Timings::default();
+        timings.push("read", read_seconds);
+        let progress = Progress::new();
+        progress.stage(&format!("{contrast}: dispersion and exact test"));
+
+        let de_run = de::analyse(&self.data.table.matrix, self.design, &config.de, &mut warnings)?;
+        timings.extend(&de_run.timings);
+        let clock = Instant::now();
+        de::write_tables(out, sub, self.data.table.matrix.genes(), self.design, &de_run, false)?;
+        timings.push("write_de", clock.elapsed().as_secs_f64());
+
+        progress.stage(&format!("{contrast}: ranking"));
+        let clock = Instant::now();
+        let r = &de_run.result;
+        let ranking = ranking::rank(
+            de_run.prepared.counts.genes(),
+            &r.log_fc,
+            &r.p_value,
+            config.rank_by,
+            user_map,
+            &mut warnings,
+        )?;
+        out.write(sub.join("ranks.rnk"), degsea_io::rnk::to_text(&ranking.list).as_bytes())?;
+        timings.push("rank", clock.elapsed().as_secs_f64());
+
+        progress.stage(&format!("{contrast}: GSEA ({})", config.gsea.method.as_str()));
+        let clock = Instant::now();
+        let result = degsea_gsea::run(&ranking.list, self.collections, &config.gsea)
+            .map_err(|e| anyhow::anyhow!("GSEA of contrast `{contrast}`: {e}"))?;
+        for w in &result.warnings {
+            warnings.push(w.clone());
+        }
+        gsea::write_tables(out, sub, &result)?;
+        timings.push("gsea", clock.elapsed().as_secs_f64());
+        let n_sig = result.rows.iter().filter(|r| r.padj < config.fdr).count();
+        log::info(&format!(
+            "GSEA: {} pathways tested ({} skipped by size), {n_sig} at padj < {}",
+            result.rows.len(),
+            result.n_skipped,
+            config.fdr
+        ));
+
+        if config.plots {
+            progress.stage(&format!("{contrast}: plots"));
+            let clock = Instant::now();
+            self.plots(out, sub, &de_run, &ranking.list, &result)?;
+            timings.push("plots", clock.elapsed().as_secs_f64());
+        }
+
+        let manifest = self.manifest(&de_run, &ranking, &result, warnings, timings);
+        write_manifest(out, sub, manifest)
+    }
+
+    /// NES bar plot, volcano and one enrichment curve per significant pathway, SVG + PNG.
+    fn plots(
+        &self,
+        out: &mut OutputDir,
+        sub: &Path,
+        de_run: &DeRun,
+        ranked: &RankedList,
+        result: &GseaResult,
+    ) -> anyhow::Result<()> {
+        let config = self.config;
+        let style = Style {
+            fdr: config.fdr,
+            title: None,
+            width: None,
+            height: None,
+            groups: plots::labels_from_contrast(&self.design.contrast),
+        };
+        let rows: Vec<GseaSummary> = result
+            .rows
+            .iter()
+            .map(|r| GseaSummary { pathway: r.pathway.clone(), es: r.es, nes: r.nes, padj: r.padj })
+            .collect();
+        let collection = if config.genesets.len() == 1 { config.genesets[0].as_str() } else { "" };
+        let mut images = vec![
+            ("nes_bar".to_owned(), plots::nes_bar(&rows, &style, None, collection)?),
+            ("volcano".to_owned(), plots::volcano(&de_run.volcano_points(), &style, None)?),
+        ];
+        for c in self.collections {
+            images.extend(plots::enrichment_plots(&rows, ranked, c, &style, None)?);
+        }
+        let images: Vec<(String, String)> = images
+            .into_iter()
+            .map(|(name, svg)| (sub.join("plots").join(name).to_string_lossy().into_owned(), svg))
+            .collect();
+        plots::write_images(out, &images, &[ImageFormat::Svg, ImageFormat::Png], config.dpi)
+    }
+
+    /// The run.json manifest of one contrast.
+    fn manifest(
+        &self,
+        de_run: &DeRun,
+        ranking: &Ranking,
+        result: &GseaResult,
+        warnings: Warnings,
+        timings: Timings,
+    ) -> Manifest {
+        let config = self.config;
+        let mut m = Manifest::new("run", config.command_line.clone());
+        m.reproduces.insert("edgeR".into(), json!(de::EDGER_VERSION));
+        m.reproduces.insert("fgsea".into(), json!(FGSEA_VERSION));
+        let mut parameters = config.inputs.parameters_json();
+        if let Value::Object(p) = &mut parameters {
+            p.insert("contrast".into(), json!(self.design.contrast.to_string()));
+            p.insert(
+                "contrasts".into(),
+                json!(config.contrasts.iter().map(ToString::to_string).collect::<Vec<_>>()),
+            );
+            p.insert("threads".into(), json!(rayon::current_num_threads()));
+            p.insert("de".into(), de::parameters_json(&config.de, de_run));
+            p.insert("rank_by".into(), json!(config.rank_by.name()));
+            p.insert("gene_map".into(), json!(config.gene_map.as_ref().map(|p| p.display().to_string())));
+            p.insert("genesets".into(), json!(config.genesets));
+            p.insert("gsea".into(), gsea::parameters_json(&config.gsea, result));
+            p.insert("fdr".into(), json!(config.fdr));
+            p.insert("dpi".into(), json!(config.dpi));
+            p.insert("plots".into(), json!(config.plots));
+        }
+        m.parameters = parameters;
+        m.seed = Some(config.gsea.seed);
+        m.inputs = self.inputs.to_vec();
+        m.warnings = warnings.into_vec();
+        m.timings = timings.into_vec();
+        m.results.insert("design".into(), de::design_json(self.design));
+        m.results.insert("de".into(), de::results_json(de_run));
+        m.results.insert(
+            "ranking".into(),
+            ranking::ranking_json(ranking, config.rank_by, result.ranks.tie_fraction),
+        );
+        m.results.insert("gsea".into(), gsea::results_json(self.collections, result));
+        m
+    }
+}

@@ -1,0 +1,194 @@
+//! Flag groups shared by several subcommands (flattened into their `Args`), and their
+//! conversion into the pipeline's typed options.
+
+use std::path::PathBuf;
+
+use anyhow::Context as _;
+use degsea_core::Contrast;
+use degsea_de::classic::DispersionMethod;
+use degsea_de::norm::Method;
+use degsea_gsea::{GseaOptions, ScoreType};
+use degsea_pipeline::de::DeOptions;
+use degsea_pipeline::inputs::CountInputs;
+
+/// Input flags of the commands that start from counts.
+#[derive(Debug, Clone, clap::Args)]
+pub(crate) struct InputArgs {
+    /// Count matrix: genes × samples TSV/CSV (gzip or plain) or featureCounts output; or
+    /// several HTSeq-count files, one per sample (repeat the flag or list them).
+    #[arg(long, value_name = "FILE", num_args = 1.., required = true)]
+    pub(crate) counts: Vec<PathBuf>,
+    /// Sample sheet (TSV/CSV): first column the sample id, a header row naming the columns.
+    #[arg(long, value_name = "FILE")]
+    pub(crate) samples: PathBuf,
+    /// Round fractional counts half to even (R's round) instead of rejecting them.
+    #[arg(long)]
+    pub(crate) round: bool,
+}
+
+impl InputArgs {
+    /// The pipeline's input description.
+    pub(crate) fn inputs(&self) -> CountInputs {
+        CountInputs { counts: self.counts.clone(), samples: self.samples.clone(), round: self.round }
+    }
+}
+
+/// Parses a `--contrast` value, naming the flag in the error.
+pub(crate) fn contrast(spec: &str) -> anyhow::Result<Contrast> {
+    spec.parse::<Contrast>().context("--contrast")
+}
+
+/// The DE flags shared by `degsea de` and `degsea run`.
+#[derive(Debug, Clone, clap::Args)]
+pub(crate) struct DeParams {
+    /// Dispersion for the exact test: `tagwise` (edgeR's default: qCML common, then weighted
+    /// tagwise), `common`, or a fixed value such as 0.1 (only for data without replicates).
+    #[arg(long, value_name = "tagwise|common|VALUE", default_value = "tagwise", value_parser = parse_dispersion)]
+    pub(crate) dispersion: DispersionMethod,
+    /// Prior degrees of freedom of the tagwise dispersion (edgeR estimateTagwiseDisp prior.df).
+    #[arg(long, value_name = "DF", default_value_t = degsea_de::dispersion::DEFAULT_PRIOR_DF, value_parser = parse_prior_df)]
+    pub(crate) prior_df: f64,
+    /// Keep every gene (skip filterByExpr).
+    #[arg(long)]
+    pub(crate) no_filter: bool,
+    /// Normalisation method (edgeR calcNormFactors): tmm, upperquartile, rle or none.
+    #[arg(long, value_name = "METHOD", default_value = "tmm", value_parser = parse_method)]
+    pub(crate) norm: Method,
+}
+
+impl DeParams {
+    /// The pipeline's DE options.
+    pub(crate) fn options(&self) -> DeOptions {
+        DeOptions {
+            dispersion: self.dispersion,
+            prior_df: self.prior_df,
+            no_filter: self.no_filter,
+            norm: self.norm,
+        }
+    }
+}
+
+/// Parses a normalisation method name.
+pub(crate) fn parse_method(s: &str) -> Result<Method, String> {
+    s.parse()
+}
+
+fn parse_dispersion(s: &str) -> Result<DispersionMethod, String> {
+    match s {
+        "tagwise" => Ok(DispersionMethod::Tagwise),
+        "common" => Ok(DispersionMethod::Common),
+        _ => match s.parse::<f64>() {
+            Ok(v) if v.is_finite() && v >= 0.0 => Ok(DispersionMethod::Fixed(v)),
+            Ok(v) => Err(format!("a fixed dispersion must be a finite number ≥ 0, got `{v}`")),
+            Err(_) => Err(format!("expected `tagwise`, `common` or a number, got `{s}`")),
+        },
+    }
+}
+
+fn parse_prior_df(s: &str) -> Result<f64, String> {
+    match s.parse::<f64>() {
+        Ok(v) if v.is_finite() && v >= 0.0 => Ok(v),
+        _ => Err(format!("expected a finite number ≥ 0, got `{s}`")),
+    }
+}
+
+/// P-value method of `--method`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub(crate) enum MethodArg {
+    /// fgseaMultilevel: 1,000 permutations, then adaptive multilevel splitting down to --eps.
+    Multilevel,
+    /// fgseaSimple: --nperm permutations with random sets shared across pathways.
+    Permutation,
+}
+
+/// `--score-type`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub(crate) enum ScoreTypeArg {
+    /// Two-sided enrichment score.
+    Std,
+    /// Positive side only.
+    Pos,
+    /// Negative side only.
+    Neg,
+}
+
+/// The GSEA flags shared by `degsea gsea` and `degsea run`.
+#[derive(Debug, Clone, clap::Args)]
+pub(crate) struct GseaParams {
+    /// Gene sets: a GMT file or a bundled collection name (`hallmark`); repeatable. A value
+    /// naming an existing file is always read as that file, even if it is also a bundled name.
+    #[arg(long, value_name = "GMT|NAME", default_value = "hallmark")]
+    pub(crate) genesets: Vec<String>,
+    /// Smallest number of a set's genes found in the ranks for the set to be tested.
+    #[arg(long, value_name = "N", default_value_t = degsea_gsea::DEFAULT_MIN_SIZE)]
+    pub(crate) min_size: usize,
+    /// Largest number of a set's genes found in the ranks for the set to be tested.
+    #[arg(long, value_name = "N", default_value_t = degsea_gsea::DEFAULT_MAX_SIZE)]
+    pub(crate) max_size: usize,
+    /// P-value method.
+    #[arg(long, value_enum, default_value_t = MethodArg::Multilevel)]
+    pub(crate) method: MethodArg,
+    /// Permutations of `--method permutation`.
+    #[arg(long, value_name = "N", default_value_t = degsea_gsea::DEFAULT_NPERM)]
+    pub(crate) nperm: usize,
+    /// Multilevel: smallest reported p-value (0 = estimate arbitrarily small p-values).
+    #[arg(long, value_name = "P", default_value_t = degsea_gsea::DEFAULT_EPS)]
+    pub(crate) eps: f64,
+    /// Master random seed; output is identical for any --threads.
+    #[arg(long, value_name = "N", default_value_t = degsea_gsea::DEFAULT_SEED)]
+    pub(crate) seed: u64,
+    /// Enrichment score type (fgsea scoreType).
+    #[arg(long, value_enum, default_value_t = ScoreTypeArg::Std)]
+    pub(crate) score_type: ScoreTypeArg,
+}
+
+impl GseaParams {
+    /// The library options these arguments ask for.
+    pub(crate) fn options(&self) -> GseaOptions {
+        GseaOptions {
+            min_size: self.min_size,
+            max_size: self.max_size,
+            method: match self.method {
+                MethodArg::Multilevel => degsea_gsea::Method::Multilevel,
+                MethodArg::Permutation => degsea_gsea::Method::Permutation { nperm: self.nperm },
+            },
+            eps: self.eps,
+            score_type: match self.score_type {
+                ScoreTypeArg::Std => ScoreType::Std,
+                ScoreTypeArg::Pos => ScoreType::Pos,
+                ScoreTypeArg::Neg => ScoreType::Neg,
+            },
+            seed: self.seed,
+            ..GseaOptions::default()
+        }
+    }
+}
+
+/// The process's command line, for manifests.
+pub(crate) fn command_line() -> Vec<String> {
+    std::env::args().collect()
+}
+
+/// Checks an FDR threshold flag.
+pub(crate) fn check_fdr(fdr: f64) -> anyhow::Result<()> {
+    if fdr.is_finite() && fdr > 0.0 && fdr <= 1.0 {
+        Ok(())
+    } else {
+        anyhow::bail!("--fdr {fdr} is outside (0, 1]")
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn dispersion_values() {
+        assert_eq!(parse_dispersion("tagwise"), Ok(DispersionMethod::Tagwise));
+        assert_eq!(parse_dispersion("common"), Ok(DispersionMethod::Common));
+        assert_eq!(parse_dispersion("0.1"), Ok(DispersionMethod::Fixed(0.1)));
+        assert!(parse_dispersion("-1").is_err());
+        assert!(parse_dispersion("nan").is_err());
+        assert!(parse_dispersion("tagwsie").unwrap_err().contains("`tagwsie`"));
+    }
+}
