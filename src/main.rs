@@ -25,7 +25,10 @@ fn main() -> ExitCode {
             if is_broken_pipe(&err) {
                 return ExitCode::SUCCESS;
             }
-            log::error(&format!("{err:#}"));
+            match flag_hint(&err) {
+                Some(hint) => log::error(&format!("{err:#} ({hint})")),
+                None => log::error(&format!("{err:#}")),
+            }
             ExitCode::from(2)
         }
     }
@@ -34,5 +37,24 @@ fn main() -> ExitCode {
 fn is_broken_pipe(err: &anyhow::Error) -> bool {
     err.chain().any(|e| {
         e.downcast_ref::<std::io::Error>().is_some_and(|io| io.kind() == std::io::ErrorKind::BrokenPipe)
+    })
+}
+
+/// The command-line remedy for a library error: library messages speak the domain, only the
+/// binary knows its flags.
+fn flag_hint(err: &anyhow::Error) -> Option<&'static str> {
+    err.chain().find_map(|e| {
+        if let Some(io) = e.downcast_ref::<degsea_io::Error>() {
+            return matches!(io, degsea_io::Error::Fractional { .. }).then_some("use --round to round");
+        }
+        if let Some(de) = e.downcast_ref::<degsea_de::Error>() {
+            return matches!(de, degsea_de::Error::RleNoGenes | degsea_de::Error::ZeroUpperQuartile { .. })
+                .then_some("use --norm tmm");
+        }
+        if let Some(g) = e.downcast_ref::<degsea_gsea::Error>() {
+            return matches!(g, degsea_gsea::Error::NoPathways(w) if w.contains("Ensembl"))
+                .then_some("degsea run maps Ensembl ids itself, or takes --gene-map FILE");
+        }
+        None
     })
 }

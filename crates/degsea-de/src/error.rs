@@ -41,7 +41,7 @@ pub enum Error {
     /// Upper-quartile normalisation met a sample whose upper quartile is zero.
     #[error(
         "the upper quartile of sample `{sample}` is zero, so upper-quartile normalisation is \
-         undefined (use --norm tmm)"
+         undefined (TMM has no such requirement)"
     )]
     ZeroUpperQuartile {
         /// The sample name (or `column N`).
@@ -49,7 +49,7 @@ pub enum Error {
     },
     /// RLE normalisation found no gene with a non-zero count in every sample.
     #[error(
-        "rle normalisation needs genes with non-zero counts in every sample; there are none (use --norm tmm)"
+        "rle normalisation needs genes with non-zero counts in every sample; there are none (TMM has no such requirement)"
     )]
     RleNoGenes,
 }

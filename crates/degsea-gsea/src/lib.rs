@@ -259,7 +259,7 @@ pub fn run(ranks: &RankedList, collections: &[GeneSetCollection], opts: &GseaOpt
     }
     if opts.score_type == ScoreType::Std && sorted.scores.iter().all(|&s| s > 0.0) {
         warnings.push(
-            "all ranked stats are positive; consider --score-type pos for a one-tailed test".to_owned(),
+            "all ranked stats are positive; consider the one-tailed score type `pos` (fgsea scoreType = \"pos\")".to_owned(),
         );
     }
     let refs: Vec<&GeneSetCollection> = collections.iter().collect();

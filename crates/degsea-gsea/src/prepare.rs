@@ -154,7 +154,7 @@ pub fn match_sets(
         let largest = sizes.iter().copied().max().unwrap_or(0);
         let why = if n_set_genes_ranked == 0 {
             format!(
-                "0 of {} {} genes found in the ranks: are these Ensembl ids? use --gene-map",
+                "0 of {} {} genes found in the ranks: are these Ensembl ids? map them to the gene sets' symbols",
                 thousands(n_set_genes),
                 names.join("+")
             )
@@ -228,7 +228,7 @@ mod tests {
         let e = match_sets(&r, &[&c2], 1, 10).unwrap_err();
         assert_eq!(
             e.to_string(),
-            "0 of 1 test genes found in the ranks: are these Ensembl ids? use --gene-map"
+            "0 of 1 test genes found in the ranks: are these Ensembl ids? map them to the gene sets' symbols"
         );
         let e = match_sets(&r, &[&c, &c], 1, 10).unwrap_err();
         assert_eq!(e, Error::DuplicatePathway("S1".into()));

@@ -183,10 +183,7 @@ pub enum Error {
         sample: String,
     },
     /// A count has a fractional part and rounding was not asked for.
-    #[error(
-        "{file}:{line}: count `{value}` for gene `{gene}` sample `{sample}` is not a whole number \
-         (use --round to round)"
-    )]
+    #[error("{file}:{line}: count `{value}` for gene `{gene}` sample `{sample}` is not a whole number")]
     Fractional {
         /// The file as given.
         file: String,

@@ -16,7 +16,7 @@
 //! std::fs::write(&path, "gene\tS1\tS2\ng1\t1\t2.5\n")?;
 //! let err = degsea_io::counts::read_counts(&path, &Default::default()).unwrap_err();
 //! assert!(err.to_string().ends_with(
-//!     "counts.tsv:2: count `2.5` for gene `g1` sample `S2` is not a whole number (use --round to round)"
+//!     "counts.tsv:2: count `2.5` for gene `g1` sample `S2` is not a whole number"
 //! ));
 //! # Ok::<(), Box<dyn std::error::Error>>(())
 //! ```

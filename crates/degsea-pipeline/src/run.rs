@@ -139,7 +139,7 @@ impl Job<'_> {
         progress.stage(&format!("{contrast}: GSEA ({})", config.gsea.method.as_str()));
         let clock = Instant::now();
         let result = degsea_gsea::run(&ranking.list, self.collections, &config.gsea)
-            .map_err(|e| anyhow::anyhow!("GSEA of contrast `{contrast}`: {e}"))?;
+            .with_context(|| format!("GSEA of contrast `{contrast}`"))?;
         for w in &result.warnings {
             warnings.push(w.clone());
         }
