@@ -141,7 +141,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     let pairs: u64 = args.get(2).map_or(Ok(2_500_000), |s| s.parse())?;
     let seed: u64 = args.get(3).map_or(Ok(7), |s| s.parse())?;
     std::fs::create_dir_all(&out)?;
-    let mut rng = SplitMix64(seed);
+    let mut rng = SplitMix64::new(seed);
 
     // Annotation.
     let mut chroms: Vec<(String, u32, Vec<Gene>)> = Vec::new();

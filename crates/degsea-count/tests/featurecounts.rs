@@ -419,7 +419,7 @@ fn random_cigar(r: &mut SplitMix64) -> String {
 /// a shuffled SAM with unmapped mates, orphans, secondary / supplementary / duplicate flags,
 /// NH 1/2/absent and assorted MAPQs.
 fn random_case(seed: u64, paired: bool, dir: &Path) -> (PathBuf, PathBuf) {
-    let mut r = SplitMix64(seed);
+    let mut r = SplitMix64::new(seed);
     let mut gtf = String::new();
     let mut x = 100;
     for g in 0..8 {

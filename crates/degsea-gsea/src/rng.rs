@@ -179,14 +179,9 @@ impl UniformRange {
     }
 }
 
-/// SplitMix64 finaliser (Steele, Lea & Flood 2014): a bijective 64-bit mixer.
-#[inline]
-pub fn splitmix64(mut z: u64) -> u64 {
-    z = z.wrapping_add(0x9e37_79b9_7f4a_7c15);
-    z = (z ^ (z >> 30)).wrapping_mul(0xbf58_476d_1ce4_e5b9);
-    z = (z ^ (z >> 27)).wrapping_mul(0x94d0_49bb_1331_11eb);
-    z ^ (z >> 31)
-}
+/// SplitMix64 mixer (Steele, Lea & Flood 2014), degsea's one seed-derivation function
+/// ([`degsea_stats::splitmix::mix`]).
+pub use degsea_stats::splitmix::mix as splitmix64;
 
 /// Seed of one unit of random work: `stream` names the kind of work (a constant per call
 /// site), `index` the unit (chunk number, set size, …). Independent of thread count.

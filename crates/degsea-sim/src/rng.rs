@@ -14,9 +14,6 @@
 //! - G. Marsaglia, T. A. Bray (1964). A convenient method for generating normal variables.
 //!   *SIAM Review* 6(3):260–264 (the polar method of [`Rng::normal`]).
 
-/// SplitMix64 increment (the golden-ratio constant of `splitmix64.c`).
-const SPLITMIX_GAMMA: u64 = 0x9E37_79B9_7F4A_7C15;
-
 /// The polynomial of xoshiro256's `jump()`: advances the state by 2^128 steps.
 const JUMP: [u64; 4] =
     [0x180e_c6d3_3cfd_0aba, 0xd5a6_1266_f0c9_392c, 0xa958_2618_e03f_c9aa, 0x39ab_dc45_29b1_661c];
@@ -24,32 +21,9 @@ const JUMP: [u64; 4] =
 /// 2^-53: the spacing of the doubles produced by [`Rng::uniform`].
 const TWO_POW_MINUS_53: f64 = 1.0 / (1u64 << 53) as f64;
 
-/// The SplitMix64 generator, used to expand a 64-bit seed into a xoshiro state.
-///
-/// ```
-/// let mut s = degsea_sim::rng::SplitMix64::new(1234567);
-/// assert_eq!(s.next_u64(), 6457827717110365317);
-/// ```
-#[derive(Debug, Clone)]
-pub struct SplitMix64 {
-    state: u64,
-}
-
-impl SplitMix64 {
-    /// Starts a generator at `seed`.
-    pub fn new(seed: u64) -> Self {
-        Self { state: seed }
-    }
-
-    /// Returns the next 64-bit output.
-    pub fn next_u64(&mut self) -> u64 {
-        self.state = self.state.wrapping_add(SPLITMIX_GAMMA);
-        let mut z = self.state;
-        z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
-        z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
-        z ^ (z >> 31)
-    }
-}
+/// The SplitMix64 generator, used to expand a 64-bit seed into a xoshiro state (degsea's one
+/// seed-expansion generator, [`degsea_stats::splitmix`]).
+pub use degsea_stats::splitmix::SplitMix64;
 
 /// The xoshiro256\*\* generator with uniform, normal and bounded-integer helpers.
 ///

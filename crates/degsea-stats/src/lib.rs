@@ -19,6 +19,7 @@ mod gammadist;
 mod normal;
 mod optimize;
 mod polygamma;
+pub mod splitmix;
 pub mod summary;
 mod toms708;
 

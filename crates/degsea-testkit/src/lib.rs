@@ -42,19 +42,20 @@ pub fn airway_bams(shared: &Path) -> (PathBuf, Vec<PathBuf>) {
     (dir.join("Homo_sapiens.GRCh37.75_subset.gtf"), bams)
 }
 
-/// SplitMix64 (Steele, Lea & Flood 2014): a small deterministic generator for synthetic test
+/// degsea's SplitMix64 ([`degsea_stats::splitmix::SplitMix64`]) with helpers for synthetic test
 /// and benchmark inputs (not for statistics).
 #[derive(Debug, Clone)]
-pub struct SplitMix64(pub u64);
+pub struct SplitMix64(degsea_stats::splitmix::SplitMix64);
 
 impl SplitMix64 {
+    /// A generator starting at `seed`.
+    pub fn new(seed: u64) -> Self {
+        Self(degsea_stats::splitmix::SplitMix64::new(seed))
+    }
+
     /// The next 64 random bits.
     pub fn next_u64(&mut self) -> u64 {
-        self.0 = self.0.wrapping_add(0x9e37_79b9_7f4a_7c15);
-        let mut z = self.0;
-        z = (z ^ (z >> 30)).wrapping_mul(0xbf58_476d_1ce4_e5b9);
-        z = (z ^ (z >> 27)).wrapping_mul(0x94d0_49bb_1331_11eb);
-        z ^ (z >> 31)
+        self.0.next_u64()
     }
 
     /// A number in `0..n` (modulo reduction: slightly uneven, fine for test inputs).
