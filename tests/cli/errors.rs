@@ -242,3 +242,46 @@ fn unknown_norm_method_is_a_usage_error() {
     assert!(!o.status.success());
     assert!(crate::util::stderr(&o).contains("tmmx"));
 }
+
+/// Issue 19 #1 and #5: `degsea run` refuses two contrasts that share a folder, and an output
+/// path under a file, before reading any input (the inputs here do not even exist).
+#[test]
+fn run_refuses_shared_contrast_folders_and_out_under_a_file() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let out = dir.path().join("out");
+    let out_s = out.display().to_string();
+    let o = run(&[
+        "run",
+        "--counts",
+        "missing.tsv",
+        "--samples",
+        "missing.tsv",
+        "--contrast",
+        "g: a/b vs ctl",
+        "--contrast",
+        "g: a b vs ctl",
+        "--out",
+        &out_s,
+    ]);
+    assert_error(
+        &o,
+        &["contrasts `g: a/b vs ctl` and `g: a b vs ctl` would share the output folder `g_a_b_vs_ctl`"],
+    );
+    assert!(!out.exists());
+    let file = dir.path().join("f.txt");
+    std::fs::write(&file, "x").expect("write");
+    let under = file.join("out").display().to_string();
+    let o = run(&[
+        "run",
+        "--counts",
+        "missing.tsv",
+        "--samples",
+        "missing.tsv",
+        "--contrast",
+        "g: a vs b",
+        "--out",
+        &under,
+    ]);
+    assert_error(&o, &["f.txt` is a file, not a folder"]);
+    assert_no_staging(dir.path());
+}

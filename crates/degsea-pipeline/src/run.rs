@@ -60,6 +60,9 @@ pub struct RunConfig {
 /// Runs the `run` job.
 pub fn run(config: &RunConfig) -> anyhow::Result<()> {
     let started = Instant::now();
+    // Before any work: two contrasts sharing a folder, and an output path that cannot be used.
+    let folders = Contrast::folders(&config.contrasts)?;
+    degsea_io::output::check_output_path(&config.out, false)?;
     let clock = Instant::now();
     let data = read_counts_and_sheet(&config.inputs)?;
     let read_seconds = clock.elapsed().as_secs_f64();
@@ -76,9 +79,12 @@ pub fn run(config: &RunConfig) -> anyhow::Result<()> {
 
     let mut out = OutputDir::new(&config.out)
         .with_context(|| format!("preparing output folder `{}`", config.out.display()))?;
+    for line in out.cleaned() {
+        log::info(line);
+    }
     let several = designs.len() > 1;
-    for design in &designs {
-        let sub = if several { PathBuf::from(design.contrast.slug()) } else { PathBuf::new() };
+    for (design, folder) in designs.iter().zip(&folders) {
+        let sub = if several { PathBuf::from(folder) } else { PathBuf::new() };
         if several {
             log::info(&format!("== {} → {}", design.contrast, config.out.join(&sub).display()));
         }
