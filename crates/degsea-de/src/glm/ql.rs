@@ -3,7 +3,6 @@
 use ndarray::{Array2, Axis};
 
 use super::fit::{FitInput, GLMFIT_PRIOR_COUNT, GlmFit, glm_fit};
-use super::linalg::rank_dqrdc2;
 use super::lrt::glm_lrt;
 use super::squeeze::{Squeezed, squeeze_var};
 use crate::onegroup::Dispersion;
@@ -46,7 +45,7 @@ pub fn resid_df(zero: &Array2<bool>, design: &ndarray::ArrayView2<'_, f64>) -> V
             }
             let rank = *cache.entry(row.clone()).or_insert_with(|| {
                 let keep: Vec<usize> = (0..n).filter(|&i| !row[i]).collect();
-                rank_dqrdc2(&design.select(Axis(0), &keep).view()).0
+                degsea_core::formula::rank_dqrdc2(&design.select(Axis(0), &keep).view()).0
             });
             (n - nzero).saturating_sub(rank) as f64
         })
