@@ -9,6 +9,9 @@
 
 use ndarray::{Array2, ArrayView2};
 
+/// R's `qr()$rank` rule for designs, shared with the formula code in `degsea-core`.
+pub use degsea_core::formula::rank_dqrdc2;
+
 /// LAPACK `dlapy2`: `sqrt(x² + y²)` as `w·sqrt(1 + (z/w)²)`.
 fn dlapy2(x: f64, y: f64) -> f64 {
     let (xa, ya) = (x.abs(), y.abs());
