@@ -12,7 +12,7 @@ use std::str::FromStr;
 
 use ndarray::{Array2, ArrayView2};
 
-use crate::{Contrast, Error, Result, SampleSheet, TwoGroups};
+use crate::{Error, Result, SampleDesign, SampleSheet};
 
 /// R's `qr()` tolerance (LINPACK `dqrdc2`, `tol = 1e-07`), used for the rank of a design.
 pub const QR_TOLERANCE: f64 = 1e-7;
@@ -106,7 +106,7 @@ impl FromStr for Formula {
 /// A design matrix: samples × coefficients, with R's column names.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Design {
-    /// Rows follow `TwoGroups::columns` (the samples of the contrast, in matrix order).
+    /// Rows follow `SampleDesign::samples` (the samples of the contrast, in matrix order).
     pub matrix: Array2<f64>,
     /// Column names as `model.matrix` gives them (`(Intercept)`, `celltypeN61311`, …).
     pub columns: Vec<String>,
@@ -121,7 +121,7 @@ fn is_na(v: &str) -> bool {
 }
 
 impl Formula {
-    /// Builds the design matrix for the samples of `groups` (a resolved `contrast`).
+    /// Builds the design matrix for the analysed samples of a resolved contrast.
     ///
     /// Terms naming the contrast's column are replaced by the two-group coding, which is
     /// always added as the last column `COLUMN<test levels>` (e.g. `dextreated`).
@@ -140,19 +140,14 @@ impl Formula {
     /// let c: Contrast = "g: B vs A".parse()?;
     /// let groups = c.resolve(&sheet, &ids)?;
     /// let f: Formula = "~ batch + g".parse()?;
-    /// let d = f.design(&sheet, &c, &groups, &ids)?;
+    /// let d = f.design(&sheet, &groups)?;
     /// assert_eq!(d.columns, ["(Intercept)", "batchy", "gB"]);
     /// assert_eq!(d.tested, 2);
     /// # Ok::<(), degsea_core::Error>(())
     /// ```
-    pub fn design(
-        &self,
-        sheet: &SampleSheet,
-        contrast: &Contrast,
-        groups: &TwoGroups,
-        matrix_samples: &[String],
-    ) -> Result<Design> {
-        let samples: Vec<&String> = groups.columns.iter().map(|&j| &matrix_samples[j]).collect();
+    pub fn design(&self, sheet: &SampleSheet, groups: &SampleDesign) -> Result<Design> {
+        let contrast = &groups.contrast;
+        let samples: Vec<&String> = groups.samples.iter().collect();
         let n = samples.len();
         let mut cols: Vec<(String, Vec<f64>)> = vec![(INTERCEPT.to_owned(), vec![1.0; n])];
         for term in self.terms.iter().filter(|t| t.column != contrast.column) {
@@ -277,9 +272,9 @@ mod tests {
 
     fn design(f: &str) -> Result<Design> {
         let (s, ids) = sheet();
-        let c: Contrast = "cond: trt vs ctrl".parse().unwrap();
+        let c: crate::Contrast = "cond: trt vs ctrl".parse().unwrap();
         let g = c.resolve(&s, &ids).unwrap();
-        f.parse::<Formula>()?.design(&s, &c, &g, &ids)
+        f.parse::<Formula>()?.design(&s, &g)
     }
 
     #[test]
