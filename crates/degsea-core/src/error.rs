@@ -85,4 +85,60 @@ pub enum Error {
         /// The value.
         score: f64,
     },
+    /// A model formula could not be parsed.
+    #[error("invalid design formula `{formula}`: {reason}")]
+    FormulaSyntax {
+        /// The formula as given.
+        formula: String,
+        /// What is wrong, naming the offending term.
+        reason: String,
+    },
+    /// A formula term is an interaction, which degsea does not fit.
+    #[error("interaction term `{term}` is not supported; use main effects `a + b`")]
+    FormulaInteraction {
+        /// The term as written.
+        term: String,
+    },
+    /// A formula names a column the sample sheet does not have.
+    #[error("design column `{column}` is not in the sample sheet (columns: {available})")]
+    FormulaUnknownColumn {
+        /// The column asked for.
+        column: String,
+        /// The columns that exist, comma-separated.
+        available: String,
+    },
+    /// A design covariate is `NA` or empty for a sample.
+    #[error("design column `{column}` has a missing value (NA) for sample `{sample}`")]
+    MissingCovariate {
+        /// The column.
+        column: String,
+        /// The sample.
+        sample: String,
+    },
+    /// A factor of the design has one level among the analysed samples.
+    #[error("design column `{column}` has a single level `{level}` among the analysed samples")]
+    OneLevel {
+        /// The column.
+        column: String,
+        /// Its only level.
+        level: String,
+    },
+    /// The design matrix is not of full column rank.
+    #[error(
+        "design `{formula}` is not of full rank: column(s) {columns} are not estimable (confounded with earlier columns)"
+    )]
+    RankDeficient {
+        /// The formula.
+        formula: String,
+        /// The inestimable columns, comma-separated.
+        columns: String,
+    },
+    /// The design leaves no residual degrees of freedom.
+    #[error("design has {coefficients} coefficients for {samples} samples: no residual degrees of freedom")]
+    NoResidualDf {
+        /// Number of samples analysed.
+        samples: usize,
+        /// Number of design columns.
+        coefficients: usize,
+    },
 }

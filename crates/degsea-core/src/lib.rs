@@ -19,6 +19,7 @@ mod contrast;
 mod counts;
 mod design;
 mod error;
+pub mod formula;
 pub mod genemap;
 mod genesets;
 mod ranked;

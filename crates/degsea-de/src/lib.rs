@@ -10,7 +10,8 @@
 //! * [`prepare()`] — the three above for a contrast, as the CLI runs them;
 //! * [`rank`] — ranking metrics (z, logFC, signed −log10 p) and id→symbol collapse for GSEA;
 //! * [`onegroup`], [`pseudo`], [`dispersion`], [`spline`], [`exact`] — `aveLogCPM`,
-//!   `equalizeLibSizes`, qCML common and tagwise dispersion, and the exact test.
+//!   `equalizeLibSizes`, qCML common and tagwise dispersion, and the exact test;
+//! * [`glm`] — designs with covariates: `glmFit`, `glmLRT`, `glmQLFit`/`glmQLFTest`.
 //!
 //! The crate does no file I/O: it takes a [`degsea_core::CountMatrix`] and returns numbers.
 //!
@@ -28,6 +29,7 @@ pub mod dispersion;
 mod error;
 pub mod exact;
 pub mod filter;
+pub mod glm;
 pub mod norm;
 pub mod onegroup;
 mod prepare;

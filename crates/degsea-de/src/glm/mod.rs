@@ -1,0 +1,23 @@
+//! edgeR's negative-binomial GLM pipelines for designs with covariates (spec: GLM.md G2–G6),
+//! ported from edgeR 3.40.2 and limma 3.54 so that R's iterations are followed operation for
+//! operation (LAPACK-order QR, Cholesky and triangular solves):
+//!
+//! * [`filter`] — `filterByExpr(y, design)` (minimum sample size from the hat values);
+//! * [`deviance`] — `nbinomDeviance` with edgeR's unit-deviance regimes;
+//! * [`levenberg`], [`oneway`], [`fit`] — `glmFit` (`mglmLevenberg`, `mglmOneWay`, `predFC`);
+//! * [`lrt`] — `glmLRT` for one coefficient;
+//! * [`squeeze`] — limma's `fitFDist` (natural-spline trend), `squeezeVar`, `trigammaInverse`;
+//! * [`ql`] — `glmQLFit` (`.residDF`, QL dispersions) and `glmQLFTest` (Poisson bound);
+//! * [`linalg`] — the small dense routines these need.
+//!
+//! Not yet ported: limma's `fitFDistRobustly` (`glmQLFit(robust = TRUE)`).
+
+pub mod deviance;
+pub mod filter;
+pub mod fit;
+pub mod levenberg;
+pub mod linalg;
+pub mod lrt;
+pub mod oneway;
+pub mod ql;
+pub mod squeeze;
