@@ -28,6 +28,7 @@ pub mod dispersion;
 mod error;
 pub mod exact;
 pub mod filter;
+pub mod glm;
 pub mod norm;
 pub mod onegroup;
 mod prepare;
