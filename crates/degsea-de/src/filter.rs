@@ -90,16 +90,32 @@ pub fn filter_by_expr(
     group: &[usize],
     opts: &FilterOptions,
 ) -> Result<Vec<bool>> {
+    assert_eq!(group.len(), counts.ncols(), "one group per sample");
+    filter_by_expr_min_size(counts, lib_sizes, min_sample_size(group, opts), opts)
+}
+
+/// The keep rule of [`filter_by_expr`] once the minimum sample size `m` is known (from a group
+/// factor, or from a design's leverages in [`crate::glm::filter`]).
+///
+/// # Errors
+/// As [`filter_by_expr`].
+///
+/// # Panics
+/// If `lib_sizes` does not have one entry per column of `counts`.
+pub fn filter_by_expr_min_size(
+    counts: &ArrayRef2<u32>,
+    lib_sizes: &[f64],
+    min_size: f64,
+    opts: &FilterOptions,
+) -> Result<Vec<bool>> {
     let n = counts.ncols();
     assert_eq!(lib_sizes.len(), n, "one library size per sample");
-    assert_eq!(group.len(), n, "one group per sample");
     if n == 0 {
         return Err(Error::NoSamples);
     }
     if let Some(j) = lib_sizes.iter().position(|&l| l.is_nan() || l <= 0.0) {
         return Err(Error::ZeroLibrarySize { sample: format!("column {}", j + 1) });
     }
-    let min_size = min_sample_size(group, opts);
     let median_lib = degsea_stats::median(lib_sizes);
     // R: CPM.Cutoff <- min.count/MedianLibSize*1e6
     let cutoff = opts.min_count / median_lib * MILLION;

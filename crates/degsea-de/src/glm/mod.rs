@@ -1,6 +1,16 @@
-//! edgeR's generalized-linear-model pipeline for designs with covariates (`GLM.md`).
+//! edgeR's negative-binomial GLM pipelines for designs with covariates (spec: GLM.md G2–G6).
 //!
+//! * [`deviance`] — `nbinomDeviance` with edgeR's unit-deviance regimes;
+//! * [`levenberg`], [`oneway`], [`fit`] — `glmFit` (`mglmLevenberg`, `mglmOneWay`, `predFC`);
+//! * [`linalg`] — the small QR/Cholesky/LU routines these need;
 //! * [`locfit`] — locfit's local-constant fit with its adaptive-tree evaluation, as edgeR's
 //!   `locfitByCol` uses it for the dispersion trend.
 
+pub mod deviance;
+pub mod filter;
+pub mod fit;
+pub mod levenberg;
+pub mod linalg;
 pub mod locfit;
+pub mod lrt;
+pub mod oneway;

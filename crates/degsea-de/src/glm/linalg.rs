@@ -1,0 +1,255 @@
+//! Small dense linear algebra for design matrices (a handful of columns): Householder QR least
+//! squares as LAPACK `dgeqrf`/`dormqr`/`dtrtrs`, Cholesky solve as `dpotrf`/`dpotrs`, LU solve
+//! as `dgesv`, and hat values.
+
+#![allow(
+    clippy::needless_range_loop,
+    reason = "index loops mirror the LAPACK/BLAS reference loops they port"
+)]
+
+use ndarray::{Array2, ArrayView2};
+
+/// A Householder QR factorisation of an `n × p` matrix (`n ≥ p`), LAPACK `dgeqrf` conventions:
+/// `R` in the upper triangle of `qr`, the reflector vectors below it (unit first entry implied).
+#[derive(Debug, Clone)]
+pub struct Qr {
+    n: usize,
+    p: usize,
+    /// Column-major `n × p`.
+    packed: Vec<f64>,
+    tau: Vec<f64>,
+}
+
+impl Qr {
+    /// Factorises `x` (rows = observations).
+    pub fn new(x: &ArrayView2<'_, f64>) -> Self {
+        let (n, p) = x.dim();
+        let mut qr = vec![0.0; n * p];
+        for j in 0..p {
+            for i in 0..n {
+                qr[j * n + i] = x[[i, j]];
+            }
+        }
+        let mut tau = vec![0.0; p];
+        for k in 0..p.min(n) {
+            let col = k * n;
+            let alpha = qr[col + k];
+            let xnorm = qr[col + k + 1..col + n].iter().map(|v| v * v).sum::<f64>().sqrt();
+            if xnorm == 0.0 {
+                tau[k] = 0.0;
+                continue;
+            }
+            let beta = -alpha.signum() * alpha.hypot(xnorm);
+            tau[k] = (beta - alpha) / beta;
+            let scale = 1.0 / (alpha - beta);
+            for v in &mut qr[col + k + 1..col + n] {
+                *v *= scale;
+            }
+            qr[col + k] = beta;
+            // Apply H_k to the remaining columns.
+            for j in k + 1..p {
+                let cj = j * n;
+                let mut s = qr[cj + k];
+                for i in k + 1..n {
+                    s += qr[col + i] * qr[cj + i];
+                }
+                s *= tau[k];
+                qr[cj + k] -= s;
+                for i in k + 1..n {
+                    qr[cj + i] -= s * qr[col + i];
+                }
+            }
+        }
+        Self { n, p, packed: qr, tau }
+    }
+
+    /// `Qᵀ y` in place (LAPACK `dormqr('L', 'T')`): the "effects" of R's `lm.fit`.
+    pub fn qt_mul(&self, y: &mut [f64]) {
+        let n = self.n;
+        for k in 0..self.p.min(n) {
+            if self.tau[k] == 0.0 {
+                continue;
+            }
+            let col = k * n;
+            let mut s = y[k];
+            for i in k + 1..n {
+                s += self.packed[col + i] * y[i];
+            }
+            s *= self.tau[k];
+            y[k] -= s;
+            for i in k + 1..n {
+                y[i] -= s * self.packed[col + i];
+            }
+        }
+    }
+
+    /// `Q z` in place (the inverse of [`Qr::qt_mul`]).
+    pub fn q_mul(&self, z: &mut [f64]) {
+        let n = self.n;
+        for k in (0..self.p.min(n)).rev() {
+            if self.tau[k] == 0.0 {
+                continue;
+            }
+            let col = k * n;
+            let mut s = z[k];
+            for i in k + 1..n {
+                s += self.packed[col + i] * z[i];
+            }
+            s *= self.tau[k];
+            z[k] -= s;
+            for i in k + 1..n {
+                z[i] -= s * self.packed[col + i];
+            }
+        }
+    }
+
+    /// Least-squares coefficients: `Qᵀy`, then back-substitution with `R` (`dtrtrs`).
+    /// `y` is overwritten with the effects; the first `p` entries become the coefficients.
+    pub fn solve_in_place(&self, y: &mut [f64]) {
+        self.qt_mul(y);
+        let n = self.n;
+        for k in (0..self.p).rev() {
+            let mut s = y[k];
+            for j in k + 1..self.p {
+                s -= self.packed[j * n + k] * y[j];
+            }
+            y[k] = s / self.packed[k * n + k];
+        }
+    }
+
+    /// Diagonal of the hat matrix `X(XᵀX)⁻¹Xᵀ`: row sums of squares of the first `p` columns
+    /// of `Q` (R's `hat()`).
+    pub fn hat_values(&self) -> Vec<f64> {
+        let n = self.n;
+        let mut h = vec![0.0; n];
+        let mut e = vec![0.0; n];
+        for k in 0..self.p {
+            e.fill(0.0);
+            e[k] = 1.0;
+            self.q_mul(&mut e);
+            for (hi, ei) in h.iter_mut().zip(&e) {
+                *hi += ei * ei;
+            }
+        }
+        h
+    }
+}
+
+/// Solves `A x = b` for symmetric positive definite `A` (`p × p`, upper triangle used, column
+/// major) by Cholesky `A = UᵀU` (LAPACK `dpotrf('U')` + `dpotrs`). Returns `false` when `A` is
+/// not positive definite (`info != 0`), leaving `b` unspecified.
+pub fn cholesky_solve(a: &mut [f64], p: usize, b: &mut [f64]) -> bool {
+    // dpotrf upper, unblocked (dpotf2): column j of U.
+    for j in 0..p {
+        let mut ajj = a[j * p + j];
+        for k in 0..j {
+            ajj -= a[j * p + k] * a[j * p + k];
+        }
+        if ajj <= 0.0 || ajj.is_nan() {
+            return false;
+        }
+        let ajj = ajj.sqrt();
+        a[j * p + j] = ajj;
+        for i in j + 1..p {
+            let mut s = a[i * p + j];
+            for k in 0..j {
+                s -= a[j * p + k] * a[i * p + k];
+            }
+            a[i * p + j] = s / ajj;
+        }
+    }
+    // Uᵀ z = b
+    for i in 0..p {
+        let mut s = b[i];
+        for k in 0..i {
+            s -= a[i * p + k] * b[k];
+        }
+        b[i] = s / a[i * p + i];
+    }
+    // U x = z, column-oriented as reference BLAS dtrsm('L', 'U', 'N').
+    for k in (0..p).rev() {
+        if b[k] != 0.0 {
+            b[k] /= a[k * p + k];
+            for i in 0..k {
+                b[i] -= b[k] * a[k * p + i];
+            }
+        }
+    }
+    true
+}
+
+/// Solves `A X = B` for square `A` by LU with partial pivoting (LAPACK `dgesv`, R's `solve`).
+/// `a` is `k × k`, `b` is `k × m`; returns `None` when `A` is singular.
+pub fn lu_solve(a: &ArrayView2<'_, f64>, b: &ArrayView2<'_, f64>) -> Option<Array2<f64>> {
+    let k = a.nrows();
+    let mut lu = a.to_owned();
+    let mut x = b.to_owned();
+    for c in 0..k {
+        let piv = (c..k).max_by(|&i, &j| lu[[i, c]].abs().total_cmp(&lu[[j, c]].abs()))?;
+        if lu[[piv, c]] == 0.0 {
+            return None;
+        }
+        if piv != c {
+            for j in 0..k {
+                lu.swap([piv, j], [c, j]);
+            }
+            for j in 0..x.ncols() {
+                x.swap([piv, j], [c, j]);
+            }
+        }
+        for i in c + 1..k {
+            let f = lu[[i, c]] / lu[[c, c]];
+            lu[[i, c]] = f;
+            for j in c + 1..k {
+                lu[[i, j]] -= f * lu[[c, j]];
+            }
+            for j in 0..x.ncols() {
+                x[[i, j]] -= f * x[[c, j]];
+            }
+        }
+    }
+    for j in 0..x.ncols() {
+        for i in (0..k).rev() {
+            let mut s = x[[i, j]];
+            for l in i + 1..k {
+                s -= lu[[i, l]] * x[[l, j]];
+            }
+            x[[i, j]] = s / lu[[i, i]];
+        }
+    }
+    Some(x)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn least_squares_and_hat() {
+        let x = ndarray::array![[1.0, 0.0], [1.0, 1.0], [1.0, 2.0], [1.0, 3.0]];
+        let qr = Qr::new(&x.view());
+        let mut y = vec![1.0, 3.0, 5.0, 7.0];
+        qr.solve_in_place(&mut y);
+        assert!((y[0] - 1.0).abs() < 1e-14 && (y[1] - 2.0).abs() < 1e-14, "{y:?}");
+        let h = qr.hat_values();
+        // leverages of a straight line: 1/n + (x - xbar)^2 / Sxx
+        for (i, hi) in h.iter().enumerate() {
+            let d = i as f64 - 1.5;
+            assert!((hi - (0.25 + d * d / 5.0)).abs() < 1e-14);
+        }
+    }
+
+    #[test]
+    fn cholesky_and_lu() {
+        let mut a = vec![4.0, 2.0, 2.0, 3.0];
+        let mut b = vec![2.0, 1.0];
+        assert!(cholesky_solve(&mut a, 2, &mut b));
+        assert!((b[0] - 0.5).abs() < 1e-15 && b[1].abs() < 1e-15);
+        let a = ndarray::array![[0.0, 1.0], [2.0, 1.0]];
+        let b = ndarray::array![[1.0], [4.0]];
+        let x = lu_solve(&a.view(), &b.view()).unwrap();
+        assert!((x[[0, 0]] - 1.5).abs() < 1e-15 && (x[[1, 0]] - 1.0).abs() < 1e-15);
+        let mut s = vec![1.0, 1.0, 1.0, 1.0];
+        assert!(!cholesky_solve(&mut s, 2, &mut [1.0, 1.0]));
+    }
+}
