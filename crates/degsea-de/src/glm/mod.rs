@@ -4,8 +4,10 @@
 //! * [`levenberg`], [`oneway`], [`fit`] — `glmFit` (`mglmLevenberg`, `mglmOneWay`, `predFC`);
 //! * [`linalg`] — the small QR/Cholesky/LU routines these need;
 //! * [`locfit`] — locfit's local-constant fit with its adaptive-tree evaluation, as edgeR's
-//!   `locfitByCol` uses it for the dispersion trend.
+//!   `locfitByCol` uses it for the dispersion trend;
+//! * [`apl`] — the Cox–Reid adjusted profile log-likelihood (`adjustedProfileLik`).
 
+pub mod apl;
 pub mod deviance;
 pub mod filter;
 pub mod fit;
