@@ -67,4 +67,15 @@ pub enum Error {
         /// The vertex position on the covariate axis.
         at: f64,
     },
+    /// The design leaves no residual degrees of freedom.
+    #[error(
+        "the design has {coefficients} coefficient(s) for {samples} sample(s): no residual degrees \
+         of freedom to estimate the dispersion"
+    )]
+    NoResidualDf {
+        /// Number of samples.
+        samples: usize,
+        /// Number of design columns.
+        coefficients: usize,
+    },
 }

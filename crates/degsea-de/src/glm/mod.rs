@@ -5,10 +5,12 @@
 //! * [`linalg`] — the small QR/Cholesky/LU routines these need;
 //! * [`locfit`] — locfit's local-constant fit with its adaptive-tree evaluation, as edgeR's
 //!   `locfitByCol` uses it for the dispersion trend;
-//! * [`apl`] — the Cox–Reid adjusted profile log-likelihood (`adjustedProfileLik`).
+//! * [`apl`] — the Cox–Reid adjusted profile log-likelihood (`adjustedProfileLik`);
+//! * [`estimate_disp`] — `estimateDisp` with a design (APL grid, common, locfit trend, tagwise).
 
 pub mod apl;
 pub mod deviance;
+pub mod estimate_disp;
 pub mod filter;
 pub mod fit;
 pub mod levenberg;

@@ -1,0 +1,50 @@
+//! edgeR `estimateDisp(y, design)` against `../shared/reference/{pasilla,airway}_glm`
+//! (`spec/verify/make_glm_reference.R`): common dispersion (scalars.tsv) at 1e-7 relative,
+//! trended and tagwise dispersions (ql.tsv) at 1e-6 relative, by gene name (GLM.md G7).
+
+#![allow(clippy::unwrap_used, clippy::print_stdout, missing_docs)]
+
+mod glm_common;
+
+use degsea_de::glm::estimate_disp::estimate_disp;
+use glm_common::{Check, TOL_DISP, Table, load};
+
+/// GLM.md G7: common dispersion, relative.
+const TOL_COMMON: f64 = 1e-7;
+
+fn run(name: &'static str) {
+    let Some(shared) = degsea_testkit::shared_or_skip(&format!("glm_estimate_disp {name}")) else { return };
+    let mut failures = Vec::new();
+    let d = load(name, &shared, &mut failures);
+    let scalars = Table::read(&d.dir.join("scalars.tsv"));
+    let counts = d.counts.mapv(|v| v as u32);
+    let eff: Vec<f64> = d.offset.iter().map(|o| o.exp()).collect();
+    let (n, p) = d.design.dim();
+    let design: Vec<f64> =
+        (0..p).flat_map(|j| (0..n).map(move |i| (i, j))).map(|(i, j)| d.design[[i, j]]).collect();
+    // squeezeVar is not ported yet: R's prior.df (scalars.tsv) stands in for it.
+    let prior_df = scalars.num("prior_df", "value");
+    let est = estimate_disp(&counts.view(), &eff, &design, p, |_, _, _| Ok(prior_df)).unwrap();
+    let mut c = Check::new("common dispersion", TOL_COMMON, true);
+    c.add("common", est.common, scalars.num("common_dispersion", "value"));
+    failures.extend(c.report(name));
+    for (col, ours) in [("trended_dispersion", &est.trended), ("tagwise_dispersion", &est.tagwise)] {
+        let mut c = Check::new(col, TOL_DISP, true);
+        for (g, &o) in d.genes.iter().zip(ours.iter()) {
+            c.add(g, o, d.ql.num(g, col));
+        }
+        failures.extend(c.report(name));
+    }
+    println!("{name}: span {} prior.n {}", est.span, est.prior_n);
+    assert!(failures.is_empty(), "{}", failures.join("\n"));
+}
+
+#[test]
+fn estimate_disp_pasilla() {
+    run("pasilla");
+}
+
+#[test]
+fn estimate_disp_airway() {
+    run("airway");
+}
