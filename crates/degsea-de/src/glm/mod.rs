@@ -11,3 +11,5 @@ pub mod levenberg;
 pub mod linalg;
 pub mod lrt;
 pub mod oneway;
+pub mod ql;
+pub mod squeeze;
