@@ -234,3 +234,19 @@ pub fn trigamma(x: f64) -> f64 {
     }
     dpsifn(x, 1)
 }
+
+/// Tetragamma function ψ″(x), exactly as R's `psigamma(x, deriv = 2)`.
+///
+/// # References
+/// R 4.2.2 `src/nmath/polygamma.c` (`psigamma`, `dpsifn`); Amos (1983), ACM TOMS 9, 494–502.
+///
+/// ```
+/// // psi''(1) = -2 zeta(3)
+/// assert!((degsea_stats::tetragamma(1.0) + 2.0 * 1.2020569031595942).abs() < 1e-14);
+/// ```
+pub fn tetragamma(x: f64) -> f64 {
+    if x.is_nan() {
+        return x;
+    }
+    -2.0 * dpsifn(x, 2)
+}

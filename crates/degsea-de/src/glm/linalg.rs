@@ -220,6 +220,39 @@ pub fn lu_solve(a: &ArrayView2<'_, f64>, b: &ArrayView2<'_, f64>) -> Option<Arra
     Some(x)
 }
 
+/// R's `qr()` tolerance (LINPACK `dqrdc2`, `tol = 1e-07`).
+pub const QR_TOLERANCE: f64 = 1e-7;
+
+/// Rank of `x` as R's `qr(x)$rank` decides it (LINPACK `dqrdc2` with limited pivoting): a
+/// column whose norm after orthogonalising against the accepted columns falls below
+/// [`QR_TOLERANCE`] times its original norm is deficient. Returns the rank and the deficient
+/// columns (0-based, in order).
+pub fn rank_dqrdc2(x: &ArrayView2<'_, f64>) -> (usize, Vec<usize>) {
+    let (n, p) = x.dim();
+    let mut basis: Vec<Vec<f64>> = Vec::new();
+    let mut deficient = Vec::new();
+    for j in 0..p {
+        let mut v: Vec<f64> = x.column(j).to_vec();
+        let norm0 = v.iter().map(|a| a * a).sum::<f64>().sqrt();
+        for q in &basis {
+            let d: f64 = q.iter().zip(&v).map(|(a, b)| a * b).sum();
+            for (vi, qi) in v.iter_mut().zip(q) {
+                *vi -= d * qi;
+            }
+        }
+        let norm = v.iter().map(|a| a * a).sum::<f64>().sqrt();
+        if basis.len() < n && norm0 > 0.0 && norm >= QR_TOLERANCE * norm0 {
+            for a in &mut v {
+                *a /= norm;
+            }
+            basis.push(v);
+        } else {
+            deficient.push(j);
+        }
+    }
+    (basis.len(), deficient)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -18,3 +18,5 @@ pub mod linalg;
 pub mod locfit;
 pub mod lrt;
 pub mod oneway;
+pub mod ql;
+pub mod squeeze;
