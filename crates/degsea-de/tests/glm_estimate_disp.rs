@@ -1,6 +1,7 @@
 //! edgeR `estimateDisp(y, design)` against `../shared/reference/{pasilla,airway}_glm`
 //! (`spec/verify/make_glm_reference.R`): common dispersion (scalars.tsv) at 1e-7 relative,
-//! trended and tagwise dispersions (ql.tsv) at 1e-6 relative, by gene name (GLM.md G7).
+//! prior df (scalars.tsv), trended and tagwise dispersions (ql.tsv) at 1e-6 relative, by gene
+//! name (GLM.md G7).
 
 #![allow(clippy::unwrap_used, clippy::print_stdout, missing_docs)]
 
@@ -22,11 +23,12 @@ fn run(name: &'static str) {
     let (n, p) = d.design.dim();
     let design: Vec<f64> =
         (0..p).flat_map(|j| (0..n).map(move |i| (i, j))).map(|(i, j)| d.design[[i, j]]).collect();
-    // squeezeVar is not ported yet: R's prior.df (scalars.tsv) stands in for it.
-    let prior_df = scalars.num("prior_df", "value");
-    let est = estimate_disp(&counts.view(), &eff, &design, p, |_, _, _| Ok(prior_df)).unwrap();
+    let est = estimate_disp(&counts.view(), &eff, &design, p).unwrap();
     let mut c = Check::new("common dispersion", TOL_COMMON, true);
     c.add("common", est.common, scalars.num("common_dispersion", "value"));
+    failures.extend(c.report(name));
+    let mut c = Check::new("prior df", TOL_DISP, true);
+    c.add("prior_df", est.prior_df, scalars.num("prior_df", "value"));
     failures.extend(c.report(name));
     for (col, ours) in [("trended_dispersion", &est.trended), ("tagwise_dispersion", &est.tagwise)] {
         let mut c = Check::new(col, TOL_DISP, true);

@@ -5,17 +5,20 @@
 //! Spec: `GLM.md` G4, `ALGORITHMS.md` §A8. Sources: edgeR 3.40.2 `R/estimateDisp.R`
 //! (`estimateDisp.DGEList`, `estimateDisp.default`), `R/WLEB.R`, `R/locfitByCol.R`,
 //! `R/adjustedProfileLik.R`, `R/residDF.R` (`.residDF`), `R/utils.R` (`.comboGroups`),
-//! R `qr()` (LINPACK `dqrdc2`). The NB GLM fits are [`crate::glm::fit::glm_fit`]; limma's
-//! `squeezeVar` prior df is passed in.
+//! R `qr()`. The NB GLM fits are [`crate::glm::fit::glm_fit`], `.residDF` is
+//! [`crate::glm::ql::resid_df`] and limma's `squeezeVar` is [`crate::glm::squeeze::squeeze_var`].
 
 use std::collections::BTreeMap;
 
-use ndarray::{Array2, ArrayView2};
+use ndarray::{Array2, ArrayView2, ShapeBuilder};
 
 use crate::dispersion::r_seq;
 use crate::glm::apl::adjusted_profile_lik;
 use crate::glm::fit::{FitInput, glm_fit};
+use crate::glm::linalg::rank_dqrdc2;
 use crate::glm::locfit::locfit_by_col;
+use crate::glm::ql::resid_df;
+use crate::glm::squeeze::squeeze_var;
 use crate::onegroup::{Dispersion, ave_log_cpm};
 use crate::spline::maximize_interpolant;
 use crate::sums::Accumulator;
@@ -37,8 +40,6 @@ pub const ZERO_FIT_DISPERSION: f64 = 0.05;
 pub const PRIOR_N_CAP: f64 = 1e6;
 /// WLEB's span is 1 for at most this many genes, else `0.25 + 0.75·sqrt(50/G)`.
 pub const SPAN_FULL_GENES: usize = 50;
-/// Tolerance of R's `qr()` (`dqrdc2`) for rank decisions.
-pub const QR_TOLERANCE: f64 = 1e-7;
 
 /// `glmFit(y, design, dispersion, offset, prior.count = 0, start)` on row-major `rows × n`
 /// counts with a column-major `n × p` design: fitted means (`rows × n`), coefficients
@@ -110,108 +111,9 @@ pub fn combo_groups(truths: &[bool], rows: usize, cols: usize) -> Vec<Vec<usize>
     groups.into_values().collect()
 }
 
-/// Rank and column pivot of R's `qr(x)` (LINPACK `dqrdc2`, limited column pivoting with
-/// `tol = 1e-7`): columns whose norm falls below `tol` × their original norm move to the end.
-/// `x` is column-major `n × p`.
-#[must_use]
-#[doc(alias = "dqrdc2")]
-pub fn qr_rank_pivot(x: &[f64], n: usize, p: usize) -> (usize, Vec<usize>) {
-    let mut a = x.to_vec();
-    let col = |j: usize| j * n;
-    let norm = |a: &[f64], j: usize, from: usize| -> f64 {
-        a[col(j) + from..col(j) + n].iter().map(|v| v * v).sum::<f64>().sqrt()
-    };
-    let mut qraux: Vec<f64> = (0..p).map(|j| norm(&a, j, 0)).collect();
-    let mut work1 = qraux.clone();
-    let mut work2: Vec<f64> = qraux.iter().map(|&v| if v == 0.0 { 1.0 } else { v }).collect();
-    let mut pivot: Vec<usize> = (0..p).collect();
-    let lup = n.min(p);
-    let mut k = p + 1; // 1-based as in the Fortran
-    for l in 0..lup {
-        while l + 1 < k && qraux[l] < work2[l] * QR_TOLERANCE {
-            // Move column l to the end.
-            for i in 0..n {
-                let t = a[col(l) + i];
-                for j in l + 1..p {
-                    a[col(j - 1) + i] = a[col(j) + i];
-                }
-                a[col(p - 1) + i] = t;
-            }
-            pivot[l..].rotate_left(1);
-            qraux[l..].rotate_left(1);
-            work1[l..].rotate_left(1);
-            work2[l..].rotate_left(1);
-            k -= 1;
-        }
-        if l + 1 == n {
-            break;
-        }
-        let mut nrmxl = norm(&a, l, l);
-        if nrmxl == 0.0 {
-            continue;
-        }
-        if a[col(l) + l] != 0.0 {
-            nrmxl = nrmxl.copysign(a[col(l) + l]);
-        }
-        for i in l..n {
-            a[col(l) + i] *= 1.0 / nrmxl;
-        }
-        a[col(l) + l] += 1.0;
-        for j in l + 1..p {
-            let dot: f64 = (l..n).map(|i| a[col(l) + i] * a[col(j) + i]).sum();
-            let t = -dot / a[col(l) + l];
-            for i in l..n {
-                a[col(j) + i] += t * a[col(l) + i];
-            }
-            if qraux[j] != 0.0 {
-                let r = a[col(j) + l].abs() / qraux[j];
-                let tt = (1.0 - r * r).max(0.0);
-                if tt.abs() < 1e-6 {
-                    qraux[j] = norm(&a, j, l + 1);
-                    work1[j] = qraux[j];
-                } else {
-                    qraux[j] *= tt.sqrt();
-                }
-            }
-        }
-        qraux[l] = a[col(l) + l];
-        a[col(l) + l] = -nrmxl;
-    }
-    ((k - 1).min(n), pivot)
-}
-
 /// Rows of `design` (column-major `n × p`) where `keep` is true.
 fn subset_rows(design: &[f64], n: usize, p: usize, keep: &[bool]) -> Vec<f64> {
     (0..p).flat_map(|j| (0..n).filter(|&i| keep[i]).map(move |i| design[j * n + i])).collect()
-}
-
-/// edgeR `.residDF`: residual df per gene after exact zero fits (`zero` is `rows × n`): all-zero
-/// rows get 0, rows with some zeros `n − #zero − rank(design[non-zero samples])` (at least 0).
-#[must_use]
-#[allow(clippy::cast_precision_loss)]
-pub fn resid_df(zero: &[bool], rows: usize, n: usize, design: &[f64], p: usize) -> Vec<f64> {
-    let mut df = vec![(n - p) as f64; rows];
-    let mut some: Vec<usize> = Vec::new();
-    for r in 0..rows {
-        let nz = zero[r * n..(r + 1) * n].iter().filter(|&&z| z).count();
-        if nz == n {
-            df[r] = 0.0;
-        } else if nz > 0 {
-            some.push(r);
-        }
-    }
-    let mut cache: BTreeMap<&[bool], usize> = BTreeMap::new();
-    for &r in &some {
-        let pattern = &zero[r * n..(r + 1) * n];
-        let rank = *cache.entry(pattern).or_insert_with(|| {
-            let keep: Vec<bool> = pattern.iter().map(|z| !z).collect();
-            let m = keep.iter().filter(|&&k| k).count();
-            qr_rank_pivot(&subset_rows(design, n, p, &keep), m, p).0
-        });
-        let nz = pattern.iter().filter(|&&z| z).count();
-        df[r] = (n as f64 - nz as f64 - rank as f64).max(0.0);
-    }
-    df
 }
 
 /// Maximises each row of a `rows × k` matrix through [`maximize_interpolant`] on `theta`.
@@ -304,12 +206,12 @@ fn zero_fits(y: &[f64], fitted: &[f64]) -> Vec<bool> {
 /// `tagwise = TRUE`, `robust = FALSE`, 21-point grid on `[−10, 10]`, `min.row.sum = 5`).
 ///
 /// `counts` is genes × samples; `eff_lib_sizes` are `lib.size · norm.factors`; `design` is
-/// column-major `n × p` with full column rank and `p < n`. `squeeze_df_prior(s2, df, covariate)`
-/// is limma `squeezeVar(s2, df, covariate)$df.prior` (non-robust), called once on the selected
-/// genes' `deviance / df` under the trended dispersions.
+/// column-major `n × p` with full column rank and `p < n`. The prior df is limma
+/// `squeezeVar(s2, df, covariate = AveLogCPM)$df.prior` (non-robust) of the selected genes'
+/// `deviance / df` under the trended dispersions.
 ///
 /// # Errors
-/// [`Error::NoResidualDf`] when `p ≥ n`; errors of `squeeze_df_prior` or the locfit trend.
+/// [`Error::NoResidualDf`] when `p ≥ n`; errors of the locfit trend.
 ///
 /// # References
 /// McCarthy, Chen & Smyth (2012), NAR 40:4288 (Cox–Reid APL, trended and tagwise dispersion);
@@ -322,7 +224,6 @@ pub fn estimate_disp(
     eff_lib_sizes: &[f64],
     design: &[f64],
     p: usize,
-    squeeze_df_prior: impl FnOnce(&[f64], &[f64], &[f64]) -> Result<f64>,
 ) -> Result<DispersionEstimate> {
     let (genes, n) = counts.dim();
     assert_eq!(eff_lib_sizes.len(), n, "one library size per sample");
@@ -357,8 +258,10 @@ pub fn estimate_disp(
             (design.to_vec(), p)
         } else {
             let sub = subset_rows(design, n, p, &keep);
-            let (rank, pivot) = qr_rank_pivot(&sub, m, p);
-            let cols: Vec<usize> = pivot[..rank].to_vec();
+            let sub_view = ArrayView2::from_shape((m, p).f(), &sub).map_err(|_| Error::NoSamples)?;
+            // R: redesign[, qr(redesign)$pivot[1:rank]] — the non-deficient columns, in order.
+            let (rank, deficient) = rank_dqrdc2(&sub_view);
+            let cols: Vec<usize> = (0..p).filter(|j| !deficient.contains(j)).collect();
             let red: Vec<f64> = cols.iter().flat_map(|&j| sub[j * m..(j + 1) * m].to_vec()).collect();
             if m == rank {
                 continue;
@@ -401,14 +304,16 @@ pub fn estimate_disp(
         (n - p) as f64,
         |trended, covariate| {
             let (fitted, _, deviance) = fit_nb(&y, rows, n, &log_lib, design, p, trended, None)?;
-            let zero = zero_fits(&y, &fitted);
-            let df = resid_df(&zero, rows, n, design, p);
+            let zero =
+                Array2::from_shape_vec((rows, n), zero_fits(&y, &fitted)).map_err(|_| Error::NoSamples)?;
+            let design_view = ArrayView2::from_shape((n, p).f(), design).map_err(|_| Error::NoSamples)?;
+            let df = resid_df(&zero, &design_view);
             let s2: Vec<f64> = deviance
                 .iter()
                 .zip(&df)
                 .map(|(&dev, &d)| if d == 0.0 { 0.0 } else { (dev / d).max(0.0) })
                 .collect();
-            squeeze_df_prior(&s2, &df, covariate)
+            Ok(squeeze_var(&s2, &df, Some(covariate)).df_prior.first().copied().unwrap_or(0.0))
         },
     )?;
     // Genes outside `sel` take the trend at the selected gene of smallest AveLogCPM (first).
@@ -451,26 +356,5 @@ mod tests {
         let g = combo_groups(&t, 4, 2);
         assert_eq!(g.len(), 3);
         assert!(g.contains(&vec![0, 2]) && g.contains(&vec![1]) && g.contains(&vec![3]));
-    }
-
-    #[test]
-    fn qr_moves_a_zero_column_last() {
-        // Intercept, an all-zero column (level absent), a group column: rank 2, pivot [0, 2, 1].
-        let x = [1.0, 1.0, 1.0, 1.0, 0.0, 0.0, 0.0, 0.0, 0.0, 1.0, 0.0, 1.0];
-        let (rank, pivot) = qr_rank_pivot(&x, 4, 3);
-        assert_eq!(rank, 2);
-        assert_eq!(pivot, vec![0, 2, 1]);
-    }
-
-    #[test]
-    fn resid_df_subtracts_the_remaining_rank() {
-        // 6 samples, intercept + group (last 3); gene 0 zero in the whole second group.
-        let design = [1.0, 1.0, 1.0, 1.0, 1.0, 1.0, 0.0, 0.0, 0.0, 1.0, 1.0, 1.0];
-        let zero = [
-            false, false, false, true, true, true, //
-            false, false, false, false, false, false, //
-            true, true, true, true, true, true,
-        ];
-        assert_eq!(resid_df(&zero, 3, 6, &design, 2), vec![2.0, 4.0, 0.0]);
     }
 }
