@@ -8,7 +8,10 @@
 mod glm_common;
 
 use degsea_de::glm::estimate_disp::estimate_disp;
-use glm_common::{Check, TOL_DISP, Table, load};
+use degsea_de::glm::fit::FitInput;
+use degsea_de::glm::ql::{glm_ql_fit, glm_ql_ftest};
+use degsea_de::onegroup::{Dispersion, ave_log_cpm};
+use glm_common::{Check, TOL_DISP, TOL_LOGCPM, TOL_LOGFC, TOL_P, TOL_STAT, Table, compare, load};
 
 /// GLM.md G7: common dispersion, relative.
 const TOL_COMMON: f64 = 1e-7;
@@ -38,6 +41,36 @@ fn run(name: &'static str) {
         failures.extend(c.report(name));
     }
     println!("{name}: span {} prior.n {}", est.span, est.prior_n);
+
+    // End to end (G0): glmQLFit with our trended dispersions and AveLogCPM at our common
+    // dispersion, then glmQLFTest, against ql.tsv — G7 tolerances and no FDR < 0.05 call change.
+    let (ave, _) = ave_log_cpm(&counts.view(), &eff, Dispersion::Common(est.common));
+    let input = FitInput {
+        counts: d.counts.view(),
+        design: d.design.view(),
+        offset: &d.offset,
+        dispersion: Dispersion::PerGene(&est.trended),
+    };
+    let fit = glm_ql_fit(&input, &ave);
+    let coef = d.design_names.iter().position(|c| c == "grouptest").unwrap();
+    let r = glm_ql_ftest(&input, &fit, coef);
+    let fdr = degsea_stats::p_adjust_bh(&r.p_value);
+    compare(
+        name,
+        "ql.tsv (estimateDisp → glmQLFit → glmQLFTest)",
+        &d.ql,
+        &d.genes,
+        &[
+            ("logFC", &r.log_fc, TOL_LOGFC, false),
+            ("logCPM", &ave, TOL_LOGCPM, false),
+            ("F", &r.f, TOL_STAT, true),
+            ("PValue", &r.p_value, TOL_P, true),
+            ("FDR", &fdr, TOL_P, true),
+            ("df_prior", &fit.squeezed.df_prior, TOL_DISP, true),
+            ("s2_prior", &fit.squeezed.var_prior, TOL_DISP, true),
+        ],
+        &mut failures,
+    );
     assert!(failures.is_empty(), "{}", failures.join("\n"));
 }
 
