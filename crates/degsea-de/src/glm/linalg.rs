@@ -9,6 +9,14 @@
 
 use ndarray::{Array2, ArrayView2};
 
+/// LAPACK `dlapy2`: `sqrt(x² + y²)` as `w·sqrt(1 + (z/w)²)`.
+fn dlapy2(x: f64, y: f64) -> f64 {
+    let (xa, ya) = (x.abs(), y.abs());
+    let w = xa.max(ya);
+    let z = xa.min(ya);
+    if z == 0.0 || w > f64::MAX { w } else { w * (1.0 + (z / w) * (z / w)).sqrt() }
+}
+
 /// A Householder QR factorisation of an `n × p` matrix (`n ≥ p`), LAPACK `dgeqrf` conventions:
 /// `R` in the upper triangle of `qr`, the reflector vectors below it (unit first entry implied).
 #[derive(Debug, Clone)]
@@ -39,7 +47,7 @@ impl Qr {
                 tau[k] = 0.0;
                 continue;
             }
-            let beta = -alpha.signum() * alpha.hypot(xnorm);
+            let beta = -alpha.signum() * dlapy2(alpha, xnorm);
             tau[k] = (beta - alpha) / beta;
             let scale = 1.0 / (alpha - beta);
             for v in &mut qr[col + k + 1..col + n] {
@@ -108,12 +116,14 @@ impl Qr {
     pub fn solve_in_place(&self, y: &mut [f64]) {
         self.qt_mul(y);
         let n = self.n;
+        // Column-oriented back substitution, as reference BLAS dtrsm('L', 'U', 'N', 'N').
         for k in (0..self.p).rev() {
-            let mut s = y[k];
-            for j in k + 1..self.p {
-                s -= self.packed[j * n + k] * y[j];
+            if y[k] != 0.0 {
+                y[k] /= self.packed[k * n + k];
+                for i in 0..k {
+                    y[i] -= y[k] * self.packed[k * n + i];
+                }
             }
-            y[k] = s / self.packed[k * n + k];
         }
     }
 
@@ -136,27 +146,12 @@ impl Qr {
 }
 
 /// Solves `A x = b` for symmetric positive definite `A` (`p × p`, upper triangle used, column
-/// major) by Cholesky `A = UᵀU` (LAPACK `dpotrf('U')` + `dpotrs`). Returns `false` when `A` is
+/// major) by Cholesky `A = UᵀU` (LAPACK `dpotrf('U')`, which is `dpotrf2` for small
+/// matrices, + `dpotrs`). Returns `false` when `A` is
 /// not positive definite (`info != 0`), leaving `b` unspecified.
 pub fn cholesky_solve(a: &mut [f64], p: usize, b: &mut [f64]) -> bool {
-    // dpotrf upper, unblocked (dpotf2): column j of U.
-    for j in 0..p {
-        let mut ajj = a[j * p + j];
-        for k in 0..j {
-            ajj -= a[j * p + k] * a[j * p + k];
-        }
-        if ajj <= 0.0 || ajj.is_nan() {
-            return false;
-        }
-        let ajj = ajj.sqrt();
-        a[j * p + j] = ajj;
-        for i in j + 1..p {
-            let mut s = a[i * p + j];
-            for k in 0..j {
-                s -= a[j * p + k] * a[i * p + k];
-            }
-            a[i * p + j] = s / ajj;
-        }
+    if !dpotrf2(a, p, 0, p) {
+        return false;
     }
     // Uᵀ z = b
     for i in 0..p {
@@ -176,6 +171,48 @@ pub fn cholesky_solve(a: &mut [f64], p: usize, b: &mut [f64]) -> bool {
         }
     }
     true
+}
+
+/// LAPACK `dpotrf2('U')` on the `m × m` block of `a` (leading dimension `ld`) starting at
+/// `(r0, r0)`: the recursive Cholesky LAPACK ≥ 3.6 uses below its block size, with
+/// reference BLAS `dtrsm` and `dsyrk` operation order. Returns `false` if not positive
+/// definite.
+fn dpotrf2(a: &mut [f64], ld: usize, r0: usize, m: usize) -> bool {
+    let at = |i: usize, j: usize| (r0 + j) * ld + r0 + i;
+    if m == 1 {
+        let v = a[at(0, 0)];
+        if v <= 0.0 || v.is_nan() {
+            return false;
+        }
+        a[at(0, 0)] = v.sqrt();
+        return true;
+    }
+    let n1 = m / 2;
+    let n2 = m - n1;
+    if !dpotrf2(a, ld, r0, n1) {
+        return false;
+    }
+    // dtrsm('L', 'U', 'T', 'N'): A12 := A11^{-T} A12.
+    for j in n1..m {
+        for i in 0..n1 {
+            let mut temp = a[at(i, j)];
+            for k in 0..i {
+                temp -= a[at(k, i)] * a[at(k, j)];
+            }
+            a[at(i, j)] = temp / a[at(i, i)];
+        }
+    }
+    // dsyrk('U', 'T', alpha = -1, beta = 1): A22 := A22 − A12ᵀ A12.
+    for j in n1..m {
+        for i in n1..=j {
+            let mut temp = 0.0;
+            for l in 0..n1 {
+                temp += a[at(l, i)] * a[at(l, j)];
+            }
+            a[at(i, j)] += -temp;
+        }
+    }
+    dpotrf2(a, ld, r0 + n1, n2)
 }
 
 /// Solves `A X = B` for square `A` by LU with partial pivoting (LAPACK `dgesv`, R's `solve`).
