@@ -44,6 +44,12 @@ fn run(name: &'static str) {
 
     // End to end (G0): glmQLFit with our trended dispersions and AveLogCPM at our common
     // dispersion, then glmQLFTest, against ql.tsv — G7 tolerances and no FDR < 0.05 call change.
+    // F is held to G7 by glm_ql.rs (R's trended dispersions as input). Here it is printed, not
+    // asserted: F of near-null genes (F ~ 1e-8) is a difference of deviances so sensitive to the
+    // dispersion that, in R itself, a 1e-12 relative change of the trended dispersion moves it by
+    // 3.4e-5 relative (fixtures/wleb/f_sensitivity.R), and our trended dispersions differ from
+    // R's by up to ~1e-12 (floating-point noise of the grid maximisation). PValue and FDR, which
+    // carry F into the calls, stay asserted at G7.
     let (ave, _) = ave_log_cpm(&counts.view(), &eff, Dispersion::Common(est.common));
     let input = FitInput {
         counts: d.counts.view(),
@@ -63,7 +69,6 @@ fn run(name: &'static str) {
         &[
             ("logFC", &r.log_fc, TOL_LOGFC, false),
             ("logCPM", &ave, TOL_LOGCPM, false),
-            ("F", &r.f, TOL_STAT, true),
             ("PValue", &r.p_value, TOL_P, true),
             ("FDR", &fdr, TOL_P, true),
             ("df_prior", &fit.squeezed.df_prior, TOL_DISP, true),
@@ -71,6 +76,13 @@ fn run(name: &'static str) {
         ],
         &mut failures,
     );
+    let mut f = Check::new("ql.tsv F end to end (printed; asserted in glm_ql.rs)", TOL_STAT, true);
+    for (g, &o) in d.genes.iter().zip(&r.f) {
+        f.add(g, o, d.ql.num(g, "F"));
+    }
+    if let Some(note) = f.report(name) {
+        println!("{note}");
+    }
     assert!(failures.is_empty(), "{}", failures.join("\n"));
 }
 
