@@ -52,4 +52,30 @@ pub enum Error {
         "rle normalisation needs genes with non-zero counts in every sample; there are none (TMM has no such requirement)"
     )]
     RleNoGenes,
+    /// The locfit trend needed more tree vertices than locfit allocates.
+    #[error(
+        "the locfit trend needs more than {max} evaluation vertices (locfit: out of vertex space); \
+         use a larger span"
+    )]
+    LocfitVertexSpace {
+        /// locfit's vertex allowance for this span.
+        max: usize,
+    },
+    /// A locfit vertex had no observation with positive kernel weight.
+    #[error("the locfit trend has no observation with positive weight near {at}")]
+    LocfitNoPoints {
+        /// The vertex position on the covariate axis.
+        at: f64,
+    },
+    /// The design leaves no residual degrees of freedom.
+    #[error(
+        "the design has {coefficients} coefficient(s) for {samples} sample(s): no residual degrees \
+         of freedom to estimate the dispersion"
+    )]
+    NoResidualDf {
+        /// Number of samples.
+        samples: usize,
+        /// Number of design columns.
+        coefficients: usize,
+    },
 }

@@ -8,15 +8,22 @@
 //! * [`lrt`] — `glmLRT` for one coefficient;
 //! * [`squeeze`] — limma's `fitFDist` (natural-spline trend), `squeezeVar`, `trigammaInverse`;
 //! * [`ql`] — `glmQLFit` (`.residDF`, QL dispersions) and `glmQLFTest` (Poisson bound);
-//! * [`linalg`] — the small dense routines these need.
+//! * [`linalg`] — the small dense routines these need;
+//! * [`locfit`] — locfit's local-constant fit with its adaptive-tree evaluation, as edgeR's
+//!   `locfitByCol` uses it for the dispersion trend;
+//! * [`apl`] — the Cox–Reid adjusted profile log-likelihood (`adjustedProfileLik`);
+//! * [`estimate_disp`] — `estimateDisp` with a design (APL grid, common, locfit trend, tagwise).
 //!
 //! Not yet ported: limma's `fitFDistRobustly` (`glmQLFit(robust = TRUE)`).
 
+pub mod apl;
 pub mod deviance;
+pub mod estimate_disp;
 pub mod filter;
 pub mod fit;
 pub mod levenberg;
 pub mod linalg;
+pub mod locfit;
 pub mod lrt;
 pub mod oneway;
 pub mod ql;
