@@ -52,4 +52,10 @@ pub enum Error {
         "rle normalisation needs genes with non-zero counts in every sample; there are none (TMM has no such requirement)"
     )]
     RleNoGenes,
+    /// Multidimensional scaling of the samples is impossible on these data.
+    #[error("MDS of the samples: {reason}")]
+    Mds {
+        /// Why (too few samples or genes, or no convergence).
+        reason: String,
+    },
 }

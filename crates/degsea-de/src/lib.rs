@@ -8,6 +8,7 @@
 //! * [`norm`] — `calcNormFactors` (TMM, upper quartile, RLE, none);
 //! * [`cpm`] — `cpm` and log-CPM with a library-size-scaled prior;
 //! * [`prepare()`] — the three above for a contrast, as the CLI runs them;
+//! * [`mds`] — `plotMDS` coordinates (leading log-fold-change distance);
 //! * [`rank`] — ranking metrics (z, logFC, signed −log10 p) and id→symbol collapse for GSEA;
 //! * [`onegroup`], [`pseudo`], [`dispersion`], [`spline`], [`exact`] — `aveLogCPM`,
 //!   `equalizeLibSizes`, qCML common and tagwise dispersion, and the exact test.
@@ -28,6 +29,7 @@ pub mod dispersion;
 mod error;
 pub mod exact;
 pub mod filter;
+pub mod mds;
 pub mod norm;
 pub mod onegroup;
 mod prepare;
