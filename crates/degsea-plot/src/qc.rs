@@ -654,7 +654,7 @@ pub fn heatmap_svg(input: &HeatmapInput<'_>, groups: &GroupLabels) -> Result<Str
     let items: Vec<(&str, &str)> =
         vec![(group_colour(0), names[0].as_str()), (group_colour(1), names[1].as_str())];
     let legend_y = gy1 + sample_h + 14.0;
-    let height = legend_y + 30.0 + PAD;
+    let height = legend_y + 16.0 + PAD;
     let mut svg = Svg::new(width, height, &title);
     title_block(&mut svg, width, &title, Some(&subtitle));
     svg.open_group("groups", "");

@@ -2,7 +2,7 @@
 // expandable leading edges. Data come from the JSON blocks of this page; no network access.
 (function () {
   "use strict";
-  var PAGE = 100;
+  var PAGE = 50;
   function data(id) { return JSON.parse(document.getElementById(id).textContent); }
   function esc(s) { return String(s).replace(/[&<>"]/g, function (c) { return { "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;" }[c]; }); }
   function fmt(v, kind) {

@@ -186,7 +186,14 @@ fn summary(out: &mut String, input: &ReportInput) {
                 )
             })
             .collect();
-        kv("Parameters", format!("<div class=\"params\">{}</div>", s.join(" ")));
+        kv(
+            "Parameters",
+            format!(
+                "<details><summary>{} settings (click to show)</summary><div class=\"params\">{}</div></details>",
+                s.len(),
+                s.join(" ")
+            ),
+        );
     }
     if let Some(Value::Array(inputs)) = m.pointer("/inputs") {
         let mut s = String::new();

@@ -18,11 +18,22 @@ fn s<'a>(m: &'a Value, pointer: &str) -> Option<&'a str> {
     m.pointer(pointer).and_then(Value::as_str)
 }
 
+/// A number of the manifest as a reader writes it: `10`, not `10.0`; thousands separated.
 fn n(m: &Value, pointer: &str) -> Option<String> {
-    m.pointer(pointer).and_then(|v| match v {
-        Value::Number(x) => Some(x.to_string()),
-        _ => None,
-    })
+    let x = m.pointer(pointer)?.as_f64()?;
+    if x.fract() == 0.0 && x.abs() < 1e15 {
+        let digits = format!("{}", x.abs() as u64);
+        let mut out = String::new();
+        for (i, c) in digits.chars().enumerate() {
+            if i > 0 && digits.len() > 4 && (digits.len() - i).is_multiple_of(3) {
+                out.push(',');
+            }
+            out.push(c);
+        }
+        Some(if x < 0.0 { format!("-{out}") } else { out })
+    } else {
+        Some(format!("{x}"))
+    }
 }
 
 /// A paragraph describing what was run, with which parameters and versions, citing
@@ -33,6 +44,9 @@ fn n(m: &Value, pointer: &str) -> Option<String> {
 ///     "contrast": "cluster: b vs a", "parameters": {"de": {"norm": "tmm"}}});
 /// let p = degsea_report::methods_paragraph(&m);
 /// assert!(p.contains("degsea 0.1.0") && p.contains("edgeR 3.40.2"));
+/// let m = serde_json::json!({"parameters": {"de": {"filter": {"min_count": 10.0}}}, "de": {"genes_in": 20000, "genes_kept": 14131}});
+/// assert!(degsea_report::methods_paragraph(&m).contains("min.count = 10,") );
+/// assert!(degsea_report::methods_paragraph(&m).contains("keeping 14,131 of 20,000 genes"));
 /// ```
 pub fn methods_paragraph(m: &Value) -> String {
     let version = s(m, "/version").unwrap_or("(unknown version)");

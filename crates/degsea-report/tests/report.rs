@@ -1,7 +1,7 @@
 //! report.html: determinism, self-containment, sections, the BCV plot's values against the DE
 //! outputs, and rebuilding from an output folder.
 
-#![allow(clippy::unwrap_used, clippy::print_stdout, missing_docs)]
+#![allow(clippy::unwrap_used, clippy::print_stdout, clippy::format_push_string, missing_docs)]
 
 use degsea_core::{Contrast, CountMatrix, SampleSheet};
 use degsea_de::cpm::PRIOR_COUNT;
