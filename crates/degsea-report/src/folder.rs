@@ -209,9 +209,11 @@ pub fn load_dir(dir: &Path, opts: &LoadOptions) -> Result<ReportInput> {
     let manifest_path = dir.join("run.json");
     let manifest: Value = serde_json::from_str(&read(&manifest_path)?)
         .map_err(|e| file_err(&manifest_path, format!("not JSON: {e}")))?;
-    let test = manifest.pointer("/groups/test").and_then(Value::as_str).unwrap_or("test").to_owned();
-    let reference =
-        manifest.pointer("/groups/reference").and_then(Value::as_str).unwrap_or("reference").to_owned();
+    let test = crate::lookup(&manifest, "/groups/test").and_then(Value::as_str).unwrap_or("test").to_owned();
+    let reference = crate::lookup(&manifest, "/groups/reference")
+        .and_then(Value::as_str)
+        .unwrap_or("reference")
+        .to_owned();
     let de = de_table(&dir.join("de.tsv"))?;
     let nf_path = dir.join("norm_factors.tsv");
     let nf = Tsv::read(&nf_path)?;
@@ -251,7 +253,7 @@ pub fn load_dir(dir: &Path, opts: &LoadOptions) -> Result<ReportInput> {
         });
         candidate.map(|p| logcpm_from_counts(&p, &de.genes, &samples)).transpose()?
     };
-    let norm = manifest.pointer("/parameters/de/norm").and_then(Value::as_str).unwrap_or("tmm");
+    let norm = crate::lookup(&manifest, "/parameters/de/norm").and_then(Value::as_str).unwrap_or("tmm");
     let norm_method =
         if norm.eq_ignore_ascii_case("tmm") { "TMM".to_owned() } else { norm.to_ascii_uppercase() };
     Ok(ReportInput {
@@ -259,7 +261,9 @@ pub fn load_dir(dir: &Path, opts: &LoadOptions) -> Result<ReportInput> {
             .pointer("/de/common_dispersion")
             .and_then(Value::as_f64)
             .unwrap_or(f64::NAN),
-        fdr: manifest.pointer("/parameters/fdr").and_then(Value::as_f64).unwrap_or(degsea_plot::DEFAULT_FDR),
+        fdr: crate::lookup(&manifest, "/parameters/fdr")
+            .and_then(Value::as_f64)
+            .unwrap_or(degsea_plot::DEFAULT_FDR),
         groups: GroupLabels::new(test, reference),
         samples,
         norm_method,

@@ -107,7 +107,7 @@ fn summary(out: &mut String, input: &ReportInput) {
     let n_test = input.samples.iter().filter(|s| s.group == 1).count();
     let n_ref = input.samples.len() - n_test;
     out.push_str("<section id=\"summary\"><h2>Summary</h2>\n");
-    let contrast = m.pointer("/contrast").and_then(Value::as_str).unwrap_or("");
+    let contrast = crate::lookup(m, "/contrast").and_then(Value::as_str).unwrap_or("");
     let _ = writeln!(
         out,
         "<p>Question: which genes and gene sets differ between <b>{}</b> ({n_test} samples, test) and <b>{}</b> ({n_ref} samples, reference){}.</p>",
@@ -119,11 +119,20 @@ fn summary(out: &mut String, input: &ReportInput) {
             format!("; contrast <code>{}</code>", esc(contrast))
         }
     );
-    if let Some(Value::Array(d)) = m.pointer("/groups/dropped_samples")
+    if let Some(Value::Array(d)) = crate::lookup(m, "/groups/dropped_samples")
         && !d.is_empty()
     {
-        let names: Vec<String> =
-            d.iter().map(|v| v.as_str().map_or_else(|| v.to_string(), str::to_owned)).collect();
+        let names: Vec<String> = d
+            .iter()
+            .map(|v| match (v.as_str(), v.get("sample").and_then(Value::as_str)) {
+                (Some(s), _) => s.to_owned(),
+                (None, Some(s)) => match v.get("reason").and_then(Value::as_str) {
+                    Some(r) => format!("{s} ({r})"),
+                    None => s.to_owned(),
+                },
+                _ => v.to_string(),
+            })
+            .collect();
         let _ = writeln!(
             out,
             "<p class=\"note\">Samples not in the contrast (left out): {}</p>",
@@ -131,7 +140,7 @@ fn summary(out: &mut String, input: &ReportInput) {
         );
     }
     out.push_str("<div class=\"cards\">");
-    let genes_in = m.pointer("/de/genes_in").and_then(Value::as_u64);
+    let genes_in = crate::lookup(m, "/de/genes_in").and_then(Value::as_u64);
     card(
         out,
         &thousands(de.genes.len()),
@@ -163,16 +172,16 @@ fn summary(out: &mut String, input: &ReportInput) {
     let mut kv = |k: &str, v: String| {
         let _ = writeln!(out, "<tr><td>{}</td><td>{v}</td></tr>", esc(k));
     };
-    if let Some(v) = m.pointer("/version").and_then(Value::as_str) {
+    if let Some(v) = crate::lookup(m, "/version").and_then(Value::as_str) {
         let mut s = format!("degsea {}", esc(v));
-        if let Some(Value::Object(r)) = m.pointer("/reproduces") {
+        if let Some(Value::Object(r)) = crate::lookup(m, "/reproduces") {
             for (k, v) in r {
                 let _ = write!(s, "; reproduces {} {}", esc(k), esc(v.as_str().unwrap_or("")));
             }
         }
         kv("Versions", s);
     }
-    if let Some(p) = m.pointer("/parameters") {
+    if let Some(p) = crate::lookup(m, "/parameters") {
         let mut flat = Vec::new();
         flatten("", p, &mut flat);
         let s: Vec<String> = flat
@@ -195,7 +204,7 @@ fn summary(out: &mut String, input: &ReportInput) {
             ),
         );
     }
-    if let Some(Value::Array(inputs)) = m.pointer("/inputs") {
+    if let Some(Value::Array(inputs)) = crate::lookup(m, "/inputs") {
         let mut s = String::new();
         for i in inputs {
             let path = i.get("path").and_then(Value::as_str).unwrap_or("");
@@ -204,10 +213,10 @@ fn summary(out: &mut String, input: &ReportInput) {
         }
         kv("Inputs", s);
     }
-    if let Some(seed) = m.pointer("/seed") {
+    if let Some(seed) = crate::lookup(m, "/seed") {
         kv("Seed", esc(&seed.to_string()));
     }
-    if let Some(Value::Array(w)) = m.pointer("/warnings")
+    if let Some(Value::Array(w)) = crate::lookup(m, "/warnings")
         && !w.is_empty()
     {
         let s: Vec<String> = w.iter().map(|v| esc(v.as_str().unwrap_or(""))).collect();
@@ -474,7 +483,7 @@ pub fn render(input: &ReportInput) -> Result<Rendered> {
          <title>degsea report: {}</title>\n<link rel=\"icon\" href=\"data:,\">\n<style>\n{CSS}</style>\n</head><body>\n",
         esc(&title)
     );
-    let version = input.manifest.pointer("/version").and_then(Value::as_str).unwrap_or("");
+    let version = crate::lookup(&input.manifest, "/version").and_then(Value::as_str).unwrap_or("");
     let _ = writeln!(
         out,
         "<header class=\"top\"><h1>{}</h1><p>degsea {} report \u{00B7} edgeR-identical differential expression and fgsea gene-set enrichment</p></header>",

@@ -188,6 +188,22 @@ impl ReportInput {
     }
 }
 
+/// A value of the manifest at `pointer` in the pre-pipeline layout (`/groups/…`, `/de/…`,
+/// `/gsea/…`, `/contrast`), found in the run.json schema's `results` block first
+/// (`/results/design/…`, `/results/de/…`, `/results/gsea/…`).
+pub(crate) fn lookup<'a>(m: &'a serde_json::Value, pointer: &str) -> Option<&'a serde_json::Value> {
+    let moved = if let Some(rest) = pointer.strip_prefix("/groups/") {
+        Some(format!("/results/design/{rest}"))
+    } else if pointer == "/contrast" {
+        Some("/results/design/contrast".to_owned())
+    } else if pointer.starts_with("/de/") || pointer.starts_with("/gsea/") {
+        Some(format!("/results{pointer}"))
+    } else {
+        None
+    };
+    moved.and_then(|p| m.pointer(&p)).or_else(|| m.pointer(pointer))
+}
+
 /// The output of [`render`].
 #[derive(Debug, Clone, PartialEq)]
 pub struct Rendered {
@@ -196,4 +212,17 @@ pub struct Rendered {
     /// The QC plots drawn for it (`library_sizes`, `mds`, `bcv`, `md`, `pvalue_histogram`,
     /// `heatmap/<SET>`), to be written to `plots/` as SVG and PNG.
     pub qc_plots: Vec<NamedSvg>,
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn manifest_lookup_reads_both_layouts() {
+        let new = serde_json::json!({"results": {"design": {"test": "B"}, "de": {"genes_kept": 7}}});
+        let old = serde_json::json!({"groups": {"test": "B"}, "de": {"genes_kept": 7}});
+        for m in [&new, &old] {
+            assert_eq!(super::lookup(m, "/groups/test").and_then(serde_json::Value::as_str), Some("B"));
+            assert_eq!(super::lookup(m, "/de/genes_kept").and_then(serde_json::Value::as_u64), Some(7));
+        }
+    }
 }

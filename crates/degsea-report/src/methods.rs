@@ -15,12 +15,12 @@ pub const REFERENCES: [&str; 6] = [
 ];
 
 fn s<'a>(m: &'a Value, pointer: &str) -> Option<&'a str> {
-    m.pointer(pointer).and_then(Value::as_str)
+    crate::lookup(m, pointer).and_then(Value::as_str)
 }
 
 /// A number of the manifest as a reader writes it: `10`, not `10.0`; thousands separated.
 fn n(m: &Value, pointer: &str) -> Option<String> {
-    let x = m.pointer(pointer)?.as_f64()?;
+    let x = crate::lookup(m, pointer)?.as_f64()?;
     if x.fract() == 0.0 && x.abs() < 1e15 {
         let digits = format!("{}", x.abs() as u64);
         let mut out = String::new();
@@ -62,7 +62,7 @@ pub fn methods_paragraph(m: &Value) -> String {
         }
         p.push('.');
     }
-    let no_filter = m.pointer("/parameters/de/no_filter").and_then(Value::as_bool).unwrap_or(false);
+    let no_filter = crate::lookup(m, "/parameters/de/no_filter").and_then(Value::as_bool).unwrap_or(false);
     if !no_filter {
         let mc = n(m, "/parameters/de/filter/min_count").unwrap_or_else(|| "10".into());
         let mt = n(m, "/parameters/de/filter/min_total_count").unwrap_or_else(|| "15".into());
@@ -104,7 +104,7 @@ pub fn methods_paragraph(m: &Value) -> String {
         }
         p.push(')');
     }
-    if let Some(Value::Array(cols)) = m.pointer("/gsea/collections") {
+    if let Some(Value::Array(cols)) = crate::lookup(m, "/gsea/collections") {
         let names: Vec<String> = cols
             .iter()
             .filter_map(|c| {
