@@ -14,7 +14,7 @@ use degsea_testkit::SplitMix64;
 /// A small two-group cohort with a shifted block of genes, run through edgeR's classic pipeline.
 fn cohort() -> ReportInput {
     let (ng, ns) = (400usize, 8usize);
-    let mut rng = SplitMix64(18);
+    let mut rng = SplitMix64::new(18);
     let genes: Vec<String> = (0..ng).map(|i| format!("G{i:03}")).collect();
     let samples: Vec<String> = (0..ns).map(|j| format!("s{j}")).collect();
     let counts = ndarray::Array2::from_shape_fn((ng, ns), |(i, j)| {
