@@ -1,4 +1,4 @@
-# degsea — the same commands CI runs (.ci/run calls `make lint test snakemake-test`).
+# degsea — the same commands CI runs (.ci/run calls `make lint test snakemake-test report-test`).
 SHELL := /bin/bash
 CARGO ?= cargo
 # Honours CARGO_TARGET_DIR, as cargo does.
@@ -7,7 +7,8 @@ DEMO_DIR := data/visram_like_simulated
 DEMO_OUT ?= out/demo
 
 .PHONY: build release test lint fmt-check clippy doc layering ci demo docs-figure bench check-identical \
-        bench-normalize bench-de bench-gsea bench-gsea-oracle bench-count bench-run snakemake-test stress clean
+        bench-normalize bench-de bench-gsea bench-gsea-oracle bench-count bench-run snakemake-test stress \
+        report-test clean
 
 build:
 	$(CARGO) build --locked
@@ -33,7 +34,7 @@ layering:
 
 lint: fmt-check clippy layering
 
-ci: lint doc test snakemake-test
+ci: lint doc test snakemake-test report-test
 
 ## The README's demo command: the Visram-like simulated cohort, clusters 2+3 vs cluster 1.
 demo: release
@@ -57,6 +58,11 @@ stress: release
 ##   scripts/check-outputs-identical.sh OLD_BINARY /tmp/a > a.txt; … NEW_BINARY /tmp/b > b.txt; diff a.txt b.txt
 check-identical: release
 	bash scripts/check-outputs-identical.sh $(BIN) out/check-identical
+
+## report.html in headless Chromium (selenium): console, network, plots, sorting, filtering, leading
+## edges; screenshot in out/report-test/; size and time-to-interactive of the 60,000 x 38 report.
+report-test: release
+	bash scripts/report-test.sh
 
 ## Benchmarks: degsea beside its anchor (R edgeR, rsfgsea, GSEApy, featureCounts) in one run.
 bench: bench-normalize bench-de bench-gsea bench-count bench-run

@@ -27,4 +27,5 @@ check degsea-pipeline clap
 if grep -rn "crate::commands::" src/commands | grep -v "crate::commands::args"; then
   echo "layering: a command module imports another command"; fail=1
 fi
+check degsea-report degsea-gsea degsea-count degsea-pipeline clap anyhow
 exit $fail

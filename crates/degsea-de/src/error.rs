@@ -78,4 +78,10 @@ pub enum Error {
         /// Number of design columns.
         coefficients: usize,
     },
+    /// Multidimensional scaling of the samples is impossible on these data.
+    #[error("MDS of the samples: {reason}")]
+    Mds {
+        /// Why (too few samples or genes, or no convergence).
+        reason: String,
+    },
 }

@@ -8,6 +8,7 @@
 //! * [`norm`] — `calcNormFactors` (TMM, upper quartile, RLE, none);
 //! * [`cpm`] — `cpm` and log-CPM with a library-size-scaled prior;
 //! * [`prepare()`] — the three above for a contrast, as the CLI runs them;
+//! * [`mds`] — `plotMDS` coordinates (leading log-fold-change distance);
 //! * [`rank`] — ranking metrics (z, logFC, signed −log10 p) and id→symbol collapse for GSEA;
 //! * [`onegroup`], [`pseudo`], [`dispersion`], [`spline`], [`exact`] — `aveLogCPM`,
 //!   `equalizeLibSizes`, qCML common and tagwise dispersion, and the exact test;
@@ -30,6 +31,7 @@ mod error;
 pub mod exact;
 pub mod filter;
 pub mod glm;
+pub mod mds;
 pub mod norm;
 pub mod onegroup;
 mod prepare;

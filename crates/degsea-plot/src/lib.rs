@@ -1,10 +1,12 @@
 //! Report plots for degsea: SVG written directly, PNG rendered from that SVG with resvg.
 //!
-//! Three plots, each a pure function from in-memory data to an SVG string (no file I/O):
+//! Each plot is a pure function from in-memory data to an SVG string (no file I/O):
 //! - [`nes_bar_svg`]: NES bar plot of the significant gene sets (Figure 5 of Visram et al. 2021);
 //! - [`enrichment_svg`]: running enrichment score of one gene set along the ranked list
 //!   (fgsea `plotEnrichment`);
-//! - [`volcano_svg`]: logFC against −log10 p-value of a DE table.
+//! - [`volcano_svg`]: logFC against −log10 p-value of a DE table;
+//! - QC plots: [`library_sizes_svg`], [`mds_svg`] (edgeR `plotMDS`), [`bcv_svg`] (`plotBCV`),
+//!   [`md_svg`] (`plotMD`), [`pvalue_histogram_svg`], and [`heatmap_svg`] of leading-edge genes.
 //!
 //! [`svg_to_png`] rasterises any of them at a chosen dpi. Text is set in the bundled Liberation
 //! Sans (SIL OFL 1.1) and no system font is ever consulted, so SVG and PNG bytes are identical
@@ -29,6 +31,7 @@ mod error;
 mod font;
 mod label;
 mod nes_bar;
+mod qc;
 mod raster;
 mod scale;
 mod svg;
@@ -44,6 +47,11 @@ pub use font::{BOLD_TTF, FAMILY, REGULAR_TTF};
 pub use label::pathway_label;
 pub use nes_bar::{
     DEFAULT_FDR, DEFAULT_NES_BAR_WIDTH_IN, NesBarEntry, NesBarOptions, nes_bar_svg, significant_entries,
+};
+pub use qc::{
+    BcvInput, EXTRA_GROUP_COLOURS, HEATMAP_Z_LIMIT, HeatmapInput, MdPoint, MdsInput, PVALUE_BINS,
+    QC_HEIGHT_IN, QC_WIDTH_IN, QcSample, bcv_svg, group_colour, heatmap_svg, library_sizes_svg, md_svg,
+    mds_svg, pvalue_histogram_svg, z_score_rows,
 };
 pub use raster::{DEFAULT_DPI, png_size, svg_to_png};
 pub use volcano::{

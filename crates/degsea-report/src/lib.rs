@@ -1,0 +1,228 @@
+//! One self-contained `report.html` per degsea run: summary, QC plots, differential expression,
+//! GSEA and a methods paragraph, with inline SVG, CSS and a small hand-written script (no
+//! network request; it works from `file://` offline).
+//!
+//! The input is typed ([`ReportInput`]): the pipeline hands over what it computed, and
+//! [`folder::load_dir`] rebuilds the same input from an output folder (`degsea report --from`).
+//! [`render`] is a pure function: the same input gives the same bytes. It also returns the QC
+//! plots it drew ([`Rendered::qc_plots`]) so the caller can write them to `plots/` beside the
+//! other plots.
+//!
+//! ```
+//! use degsea_report::{DeTable, ReportInput, render};
+//! let de = DeTable {
+//!     genes: vec!["G1".into(), "G2".into()],
+//!     log_fc: vec![2.0, -0.1],
+//!     log_cpm: vec![5.0, 3.0],
+//!     p_value: vec![1e-6, 0.8],
+//!     fdr: vec![2e-6, 0.8],
+//!     dispersion: vec![0.05, 0.04],
+//! };
+//! let input = ReportInput { de, ..ReportInput::default() };
+//! let out = render(&input)?;
+//! assert!(out.html.starts_with("<!DOCTYPE html>") && out.html.contains("\"G1\""));
+//! # Ok::<(), degsea_report::Error>(())
+//! ```
+
+mod error;
+pub mod folder;
+mod html;
+mod methods;
+mod qc;
+
+pub use error::{Error, Result};
+pub use html::render;
+pub use methods::{REFERENCES, methods_paragraph};
+pub use qc::{HEATMAP_MAX_GENES, bcv_input, heatmap_rows, qc_plots};
+
+use degsea_plot::GroupLabels;
+
+/// One sample of the analysis, in the order of the log-CPM columns.
+#[derive(Debug, Clone, PartialEq)]
+pub struct SampleInfo {
+    /// Sample name.
+    pub name: String,
+    /// 0 = reference group, 1 = test group.
+    pub group: usize,
+    /// Library size after filtering (`keep.lib.sizes = FALSE`).
+    pub lib_size: f64,
+    /// Normalisation factor.
+    pub norm_factor: f64,
+}
+
+/// The DE table, one entry per tested gene in `de.tsv` order (edgeR `topTags`).
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct DeTable {
+    /// Gene ids.
+    pub genes: Vec<String>,
+    /// log2 fold change.
+    pub log_fc: Vec<f64>,
+    /// Average log2 CPM (edgeR `AveLogCPM`).
+    pub log_cpm: Vec<f64>,
+    /// p-value.
+    pub p_value: Vec<f64>,
+    /// BH FDR.
+    pub fdr: Vec<f64>,
+    /// Dispersion the gene was tested with (tagwise in the classic pipeline).
+    pub dispersion: Vec<f64>,
+}
+
+impl DeTable {
+    /// The table of a classic edgeR run ([`degsea_de::classic::DeResult`], genes in input row
+    /// order) in `topTags` order, as `de.tsv` lists it.
+    pub fn from_classic(genes: &[String], r: &degsea_de::classic::DeResult) -> Self {
+        let order = r.top_tags_order();
+        let pick = |v: &[f64]| order.iter().map(|&i| v[i]).collect::<Vec<f64>>();
+        Self {
+            genes: order.iter().map(|&i| genes[i].clone()).collect(),
+            log_fc: pick(&r.log_fc),
+            log_cpm: pick(&r.log_cpm),
+            p_value: pick(&r.p_value),
+            fdr: pick(&r.fdr),
+            dispersion: pick(&r.dispersion),
+        }
+    }
+}
+
+/// One gene set of the GSEA table.
+#[derive(Debug, Clone, PartialEq)]
+pub struct PathwayRow {
+    /// Gene-set name.
+    pub pathway: String,
+    /// Genes of the set in the ranked list.
+    pub size: usize,
+    /// Enrichment score.
+    pub es: f64,
+    /// Normalised enrichment score.
+    pub nes: f64,
+    /// p-value.
+    pub pval: f64,
+    /// BH-adjusted p-value.
+    pub padj: f64,
+    /// Leading-edge genes, in ranked-list order.
+    pub leading_edge: Vec<String>,
+}
+
+/// Log2-CPM of the kept genes (edgeR `cpm(y, log = TRUE, prior.count = 2)`), genes × samples
+/// row-major, columns in the order of [`ReportInput::samples`].
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct LogCpm {
+    /// Gene ids, one per row.
+    pub genes: Vec<String>,
+    /// Row-major values, `genes.len() × samples`.
+    pub values: Vec<f64>,
+}
+
+/// A named SVG plot (`nes_bar`, `volcano`, `enrichment/<SET>`, …).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct NamedSvg {
+    /// File stem under `plots/`, `/`-separated.
+    pub name: String,
+    /// The SVG document.
+    pub svg: String,
+}
+
+/// Everything [`render`] needs.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ReportInput {
+    /// The run manifest (`run.json`), for the summary and methods.
+    pub manifest: serde_json::Value,
+    /// Group names.
+    pub groups: GroupLabels,
+    /// Samples of the contrast.
+    pub samples: Vec<SampleInfo>,
+    /// Normalisation method name (`TMM`, …).
+    pub norm_method: String,
+    /// The DE table.
+    pub de: DeTable,
+    /// edgeR's common dispersion (NaN when not estimated).
+    pub common_dispersion: f64,
+    /// Trended dispersion per DE-table gene, when the analysis estimated one.
+    pub trended_dispersion: Option<Vec<f64>>,
+    /// The GSEA table (empty without GSEA).
+    pub gsea: Vec<PathwayRow>,
+    /// The run's plots (NES bar, volcano, enrichment curves).
+    pub plots: Vec<NamedSvg>,
+    /// Log-CPM of the kept genes, for the MDS plot and the heatmaps; `None` leaves them out.
+    pub log_cpm: Option<LogCpm>,
+    /// FDR threshold of the run (DE colours, significant sets).
+    pub fdr: f64,
+    /// Link target of the DE table download (`de.tsv` beside the report); `None`: no link.
+    pub de_tsv_href: Option<String>,
+}
+
+impl Default for ReportInput {
+    fn default() -> Self {
+        Self {
+            manifest: serde_json::Value::Null,
+            groups: GroupLabels::default(),
+            samples: Vec::new(),
+            norm_method: "TMM".to_owned(),
+            de: DeTable::default(),
+            common_dispersion: f64::NAN,
+            trended_dispersion: None,
+            gsea: Vec::new(),
+            plots: Vec::new(),
+            log_cpm: None,
+            fdr: degsea_plot::DEFAULT_FDR,
+            de_tsv_href: Some("de.tsv".to_owned()),
+        }
+    }
+}
+
+impl ReportInput {
+    /// The run's plot named `name`, if present.
+    pub fn plot(&self, name: &str) -> Option<&str> {
+        self.plots.iter().find(|p| p.name == name).map(|p| p.svg.as_str())
+    }
+
+    /// Gene sets with `padj < fdr`, by decreasing NES.
+    pub fn significant_sets(&self) -> Vec<&PathwayRow> {
+        let mut v: Vec<&PathwayRow> = self
+            .gsea
+            .iter()
+            .filter(|r| r.padj.is_finite() && r.padj < self.fdr && r.nes.is_finite())
+            .collect();
+        v.sort_by(|a, b| b.nes.total_cmp(&a.nes).then_with(|| a.pathway.cmp(&b.pathway)));
+        v
+    }
+}
+
+/// A value of the manifest at `pointer` in the pre-pipeline layout (`/groups/…`, `/de/…`,
+/// `/gsea/…`, `/contrast`), found in the run.json schema's `results` block first
+/// (`/results/design/…`, `/results/de/…`, `/results/gsea/…`).
+pub(crate) fn lookup<'a>(m: &'a serde_json::Value, pointer: &str) -> Option<&'a serde_json::Value> {
+    let moved = if let Some(rest) = pointer.strip_prefix("/groups/") {
+        Some(format!("/results/design/{rest}"))
+    } else if pointer == "/contrast" {
+        Some("/results/design/contrast".to_owned())
+    } else if pointer.starts_with("/de/") || pointer.starts_with("/gsea/") {
+        Some(format!("/results{pointer}"))
+    } else {
+        None
+    };
+    moved.and_then(|p| m.pointer(&p)).or_else(|| m.pointer(pointer))
+}
+
+/// The output of [`render`].
+#[derive(Debug, Clone, PartialEq)]
+pub struct Rendered {
+    /// The report page.
+    pub html: String,
+    /// The QC plots drawn for it (`library_sizes`, `mds`, `bcv`, `md`, `pvalue_histogram`,
+    /// `heatmap/<SET>`), to be written to `plots/` as SVG and PNG.
+    pub qc_plots: Vec<NamedSvg>,
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn manifest_lookup_reads_both_layouts() {
+        let new = serde_json::json!({"results": {"design": {"test": "B"}, "de": {"genes_kept": 7}}});
+        let old = serde_json::json!({"groups": {"test": "B"}, "de": {"genes_kept": 7}});
+        for m in [&new, &old] {
+            assert_eq!(super::lookup(m, "/groups/test").and_then(serde_json::Value::as_str), Some("B"));
+            assert_eq!(super::lookup(m, "/de/genes_kept").and_then(serde_json::Value::as_u64), Some(7));
+        }
+    }
+}
