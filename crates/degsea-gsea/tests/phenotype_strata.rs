@@ -2,8 +2,6 @@
 //! wrong; shuffling only within batches (`strata`) restores it. Also: results do not depend
 //! on the rayon thread count.
 
-#![expect(clippy::unwrap_used, reason = "tests fail loudly")]
-
 use degsea_core::{GeneSet, GeneSetCollection};
 use degsea_gsea::phenotype::{Expression, PhenotypeOptions, run_phenotype};
 use degsea_gsea::rng::Mt19937;
