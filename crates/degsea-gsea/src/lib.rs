@@ -49,6 +49,7 @@
 mod error;
 pub mod es;
 pub mod multilevel;
+pub mod phenotype;
 mod prepare;
 mod pvalues;
 pub mod rng;

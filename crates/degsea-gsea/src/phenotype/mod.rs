@@ -1,0 +1,572 @@
+//! Phenotype-permutation GSEA (Broad GSEA, Subramanian et al. 2005), statistically as GSEApy
+//! 1.3.1 `gsea(permutation_type = "phenotype")` computes it.
+//!
+//! Genes are ranked by a two-class [`Metric`] of an expression matrix; each set's weighted
+//! enrichment score (weight `p`: steps `|metric|^p`, reusing [`crate::es::calc_gsea_stat`]) is
+//! compared with the scores obtained after shuffling the sample labels (class sizes kept; with
+//! [`PhenotypeOptions::strata`] only within each level of a covariate). Permutation `k` draws
+//! from its own Mersenne Twister seeded by [`derive_seed`]`(seed, stream, k)`, and permutations
+//! run in parallel with rayon, so results are byte-identical for any thread count.
+//!
+//! Statistics, exactly GSEApy's `src/stats.rs` (after Broad `GSEA.R`):
+//! * NES = ES / mean of the null scores of the same sign (a null without that sign uses ES
+//!   itself); the null is normalised the same way;
+//! * nominal p = #{null ≥ ES}/#{null ≥ 0} for ES ≥ 0, #{null ≤ ES}/#{null < 0} otherwise (1 if
+//!   the denominator is 0);
+//! * FDR q = min(1, (#{pooled normalised null beyond NES}/#{pooled null of that sign}) /
+//!   (#{observed NES beyond NES}/#{observed NES of that sign})), 1 when the latter is 0;
+//! * FWER p = share of permutations whose most extreme same-sign normalised null (over all
+//!   sets, 0 if none) reaches NES: `max ≥ NES` over all permutations for NES ≥ 0, `min < NES`
+//!   over permutations with a negative minimum otherwise.
+//!
+//! # References
+//! Subramanian A et al. (2005) PNAS 102:15545–15550; Fang Z et al. (2023) GSEApy,
+//! Bioinformatics 39:btac757 (`src/stats.rs → GSEAResult::{gsea, stat, fdr, fwer_pval}`).
+
+mod metric;
+
+use std::collections::BTreeMap;
+
+use degsea_core::GeneSetCollection;
+use rayon::prelude::*;
+
+pub use metric::{Metric, SIGMA_FLOOR_FRACTION, SIGMA_FLOOR_ZERO, gene_metric};
+
+use crate::es::{LeadingEdge, ScoreType, calc_gsea_stat};
+use crate::rng::{Mt19937, derive_seed};
+use crate::{Error, Result};
+
+/// RNG stream of the label permutations (distinct from the preranked streams 1–3).
+const STREAM_PHENOTYPE: u64 = 4;
+/// GSEApy 1.3.1 default number of permutations.
+pub const DEFAULT_PHENOTYPE_NPERM: usize = 1000;
+/// GSEApy / Broad default ES weight.
+pub const DEFAULT_WEIGHT: f64 = 1.0;
+/// GSEApy adds this to every value before ranking ("we don't like zeros in denominator").
+pub const GSEAPY_OFFSET: f64 = 1e-8;
+
+/// Options of [`run_phenotype`].
+#[derive(Debug, Clone)]
+pub struct PhenotypeOptions {
+    /// Ranking metric.
+    pub metric: Metric,
+    /// ES weight `p` (0 = classic Kolmogorov–Smirnov, 1 = weighted, 2 = weighted²).
+    pub weight: f64,
+    /// Number of label permutations.
+    pub nperm: usize,
+    /// Master seed.
+    pub seed: u64,
+    /// Smallest set size after matching.
+    pub min_size: usize,
+    /// Largest set size after matching.
+    pub max_size: usize,
+    /// Level of a covariate per sample: labels are shuffled only within each level.
+    pub strata: Option<Vec<usize>>,
+}
+
+impl Default for PhenotypeOptions {
+    fn default() -> Self {
+        Self {
+            metric: Metric::SignalToNoise,
+            weight: DEFAULT_WEIGHT,
+            nperm: DEFAULT_PHENOTYPE_NPERM,
+            seed: crate::DEFAULT_SEED,
+            min_size: crate::DEFAULT_MIN_SIZE,
+            max_size: crate::DEFAULT_MAX_SIZE,
+            strata: None,
+        }
+    }
+}
+
+/// An expression matrix: genes × samples, row-major, unique gene ids.
+#[derive(Debug, Clone)]
+pub struct Expression {
+    /// Gene ids, one per row.
+    pub genes: Vec<String>,
+    /// Number of samples (columns).
+    pub n_samples: usize,
+    /// `values[g * n_samples + j]`.
+    pub values: Vec<f64>,
+}
+
+/// One row of the phenotype GSEA result.
+#[derive(Debug, Clone, PartialEq)]
+pub struct PhenotypeRow {
+    /// Set name.
+    pub pathway: String,
+    /// Number of set genes in the expression matrix.
+    pub size: usize,
+    /// Enrichment score.
+    pub es: f64,
+    /// Normalised enrichment score.
+    pub nes: f64,
+    /// Nominal p-value.
+    pub pval: f64,
+    /// FDR q-value.
+    pub fdr_q: f64,
+    /// Family-wise error rate p-value.
+    pub fwer_p: f64,
+    /// 0-based position in the ranked list where the running sum reaches ES.
+    pub rank_at_max: usize,
+    /// Leading-edge genes (from the top for ES > 0, from the bottom for ES < 0).
+    pub leading_edge: Vec<String>,
+}
+
+/// Result of [`run_phenotype`].
+#[derive(Debug, Clone)]
+pub struct PhenotypeResult {
+    /// One row per set within the size limits, by set name.
+    pub rows: Vec<PhenotypeRow>,
+    /// The observed ranking: gene ids and metric values, by decreasing metric.
+    pub ranking: Vec<(String, f64)>,
+}
+
+/// Decreasing order of `metric`; ties put the higher index first (GSEApy's stable ascending
+/// argsort, reversed).
+fn rank_order(metric: &[f64]) -> Vec<u32> {
+    let mut idx: Vec<u32> = (0..metric.len() as u32).collect();
+    idx.sort_unstable_by(|&a, &b| {
+        metric[b as usize]
+            .partial_cmp(&metric[a as usize])
+            .unwrap_or(std::cmp::Ordering::Equal)
+            .then(b.cmp(&a))
+    });
+    idx
+}
+
+/// The metric of every gene under `labels`.
+fn all_metrics(expr: &Expression, labels: &[bool], metric: Metric) -> Vec<f64> {
+    expr.values.chunks_exact(expr.n_samples).map(|row| gene_metric(row, labels, metric)).collect()
+}
+
+/// Labels shuffled (Fisher–Yates) within each stratum, or over all samples.
+fn shuffled(labels: &[bool], strata: Option<&[Vec<usize>]>, rng: &mut Mt19937) -> Vec<bool> {
+    let mut out = labels.to_vec();
+    let mut shuffle_idx = |idx: &[usize]| {
+        for i in (1..idx.len()).rev() {
+            let j = rng.uniform(0, i as u32) as usize;
+            out.swap(idx[i], idx[j]);
+        }
+    };
+    match strata {
+        Some(groups) => groups.iter().for_each(|g| shuffle_idx(g)),
+        None => shuffle_idx(&(0..labels.len()).collect::<Vec<_>>()),
+    }
+    out
+}
+
+/// Enrichment scores of every set under one ranking.
+fn scores(metric: &[f64], sets: &[Vec<usize>], weight: f64) -> (Vec<u32>, Vec<f64>, Vec<f64>) {
+    let order = rank_order(metric);
+    let mut pos = vec![0usize; metric.len()];
+    for (r, &g) in order.iter().enumerate() {
+        pos[g as usize] = r;
+    }
+    let weights: Vec<f64> = order.iter().map(|&g| metric[g as usize].abs().powf(weight)).collect();
+    let mut hits = Vec::new();
+    let es = sets
+        .iter()
+        .map(|set| {
+            hits.clear();
+            hits.extend(set.iter().map(|&g| pos[g]));
+            hits.sort_unstable();
+            calc_gsea_stat(&weights, &hits, ScoreType::Std).es
+        })
+        .collect();
+    (order, weights, es)
+}
+
+/// GSEApy's NES of `es` and the normalised null: divide by the mean null of the same sign.
+pub fn normalize(es: f64, null: &[f64]) -> (f64, Vec<f64>) {
+    let mean_of = |pos: bool| {
+        let (s, n) =
+            null.iter().filter(|&&x| (x >= 0.0) == pos).fold((0.0, 0usize), |(s, n), &x| (s + x, n + 1));
+        if n > 0 { s / n as f64 } else { es }
+    };
+    let (pm, nm) = (mean_of(true), mean_of(false).abs());
+    let f = |x: f64| if x >= 0.0 { x / pm } else { x / nm };
+    (f(es), null.iter().map(|&x| f(x)).collect())
+}
+
+/// GSEApy's nominal p-value of `es` against its (unnormalised) null.
+#[doc(alias = "pval")]
+pub fn nominal_p(es: f64, null: &[f64]) -> f64 {
+    let (nom, den) = if es < 0.0 {
+        (null.iter().filter(|&&x| x <= es).count(), null.iter().filter(|&&x| x < 0.0).count())
+    } else {
+        (null.iter().filter(|&&x| x >= es).count(), null.iter().filter(|&&x| x >= 0.0).count())
+    };
+    if den == 0 { 1.0 } else { nom as f64 / den as f64 }
+}
+
+/// GSEApy's FDR q-values of observed NES against the pooled normalised null of all sets.
+#[doc(alias = "fdr")]
+pub fn fdr_q(nes: &[f64], pooled_null: &[f64]) -> Vec<f64> {
+    let mut null = pooled_null.to_vec();
+    null.sort_unstable_by(f64::total_cmp);
+    let mut obs = nes.to_vec();
+    obs.sort_unstable_by(f64::total_cmp);
+    let null_neg = null.partition_point(|&x| x < 0.0);
+    let obs_neg = obs.partition_point(|&x| x < 0.0);
+    nes.iter()
+        .map(|&e| {
+            let (obs_hi, null_hi, null_side, obs_side) = if e < 0.0 {
+                (obs.partition_point(|&x| x <= e), null.partition_point(|&x| x <= e), null_neg, obs_neg)
+            } else {
+                (
+                    obs.len() - obs.partition_point(|&x| x < e),
+                    null.len() - null.partition_point(|&x| x < e),
+                    null.len() - null_neg,
+                    obs.len() - obs_neg,
+                )
+            };
+            let phi_norm = if null_side > 0 { null_hi as f64 / null_side as f64 } else { 0.0 };
+            let phi_obs = if obs_side > 0 { obs_hi as f64 / obs_side as f64 } else { 0.0 };
+            if phi_obs == 0.0 { 1.0 } else { (phi_norm / phi_obs).clamp(0.0, 1.0) }
+        })
+        .collect()
+}
+
+/// GSEApy's FWER p-values; `null_by_set[s][k]` is set `s`'s normalised null in permutation `k`.
+/// A negative NES with no permutation having a negative minimum gets 1 (GSEApy: 0/0).
+#[doc(alias = "fwer_pval")]
+pub fn fwer_p(nes: &[f64], null_by_set: &[Vec<f64>], nperm: usize) -> Vec<f64> {
+    let mut max_pos = vec![0.0f64; nperm];
+    let mut min_neg = vec![0.0f64; nperm];
+    for null in null_by_set {
+        for (k, &x) in null.iter().enumerate() {
+            if x >= 0.0 {
+                max_pos[k] = max_pos[k].max(x);
+            } else {
+                min_neg[k] = min_neg[k].min(x);
+            }
+        }
+    }
+    let neg_den = min_neg.iter().filter(|&&x| x < 0.0).count();
+    nes.iter()
+        .map(|&e| {
+            if e < 0.0 {
+                if neg_den == 0 {
+                    1.0
+                } else {
+                    min_neg.iter().filter(|&&x| x < e).count() as f64 / neg_den as f64
+                }
+            } else {
+                max_pos.iter().filter(|&&x| x >= e).count() as f64 / nperm as f64
+            }
+        })
+        .collect()
+}
+
+fn invalid(name: &'static str, value: String, reason: &'static str) -> Error {
+    Error::InvalidOption { name, value, reason }
+}
+
+/// Runs phenotype-permutation GSEA of `expr` with `labels[j]` = sample `j` in the test class.
+///
+/// Values are used as given (GSEApy's `+1e-8` offset and row filters are the caller's choice,
+/// see [`GSEAPY_OFFSET`]).
+///
+/// # Errors
+/// A class with fewer than 2 samples, labels or strata of the wrong length, a negative
+/// weight, zero permutations, or no set within the size limits.
+pub fn run_phenotype(
+    expr: &Expression,
+    labels: &[bool],
+    collections: &[GeneSetCollection],
+    opts: &PhenotypeOptions,
+) -> Result<PhenotypeResult> {
+    let n = expr.n_samples;
+    if labels.len() != n {
+        return Err(invalid("labels", labels.len().to_string(), "one class label per sample is needed"));
+    }
+    let n_pos = labels.iter().filter(|&&l| l).count();
+    if n_pos < 2 || n - n_pos < 2 {
+        return Err(invalid(
+            "class sizes",
+            format!("{n_pos} vs {}", n - n_pos),
+            "each class needs at least 2 samples",
+        ));
+    }
+    if opts.weight.is_nan() || opts.weight < 0.0 {
+        return Err(invalid("weight", opts.weight.to_string(), "must be ≥ 0"));
+    }
+    if opts.nperm == 0 {
+        return Err(invalid("number of permutations", "0".into(), "must be ≥ 1"));
+    }
+    if expr.genes.len() < 2 {
+        return Err(Error::TooFewGenes(expr.genes.len()));
+    }
+    let strata: Option<Vec<Vec<usize>>> = match &opts.strata {
+        None => None,
+        Some(levels) => {
+            if levels.len() != n {
+                return Err(invalid(
+                    "strata",
+                    levels.len().to_string(),
+                    "one covariate level per sample is needed",
+                ));
+            }
+            let mut by: BTreeMap<usize, Vec<usize>> = BTreeMap::new();
+            for (j, &l) in levels.iter().enumerate() {
+                by.entry(l).or_default().push(j);
+            }
+            Some(by.into_values().collect())
+        }
+    };
+
+    let index: BTreeMap<&str, usize> = expr.genes.iter().enumerate().map(|(i, g)| (g.as_str(), i)).collect();
+    let mut named: BTreeMap<&str, Vec<usize>> = BTreeMap::new();
+    for c in collections {
+        for s in &c.sets {
+            if named.contains_key(s.name.as_str()) {
+                return Err(Error::DuplicatePathway(s.name.clone()));
+            }
+            let mut g: Vec<usize> = s.genes.iter().filter_map(|x| index.get(x.as_str()).copied()).collect();
+            g.sort_unstable();
+            g.dedup();
+            named.insert(&s.name, g);
+        }
+    }
+    named.retain(|_, g| g.len() >= opts.min_size && g.len() <= opts.max_size && g.len() < expr.genes.len());
+    if named.is_empty() {
+        return Err(Error::NoPathways(format!(
+            "no gene set has between {} and {} genes in the expression matrix",
+            opts.min_size, opts.max_size
+        )));
+    }
+    let names: Vec<&str> = named.keys().copied().collect();
+    let sets: Vec<Vec<usize>> = named.into_values().collect();
+
+    let observed = all_metrics(expr, labels, opts.metric);
+    let (order, weights, es_obs) = scores(&observed, &sets, opts.weight);
+
+    let perm_es: Vec<Vec<f64>> = (0..opts.nperm)
+        .into_par_iter()
+        .map(|k| {
+            let mut rng = Mt19937::new(derive_seed(opts.seed, STREAM_PHENOTYPE, k as u64));
+            let l = shuffled(labels, strata.as_deref(), &mut rng);
+            scores(&all_metrics(expr, &l, opts.metric), &sets, opts.weight).2
+        })
+        .collect();
+
+    let mut nes = Vec::with_capacity(sets.len());
+    let mut pvals = Vec::with_capacity(sets.len());
+    let mut null_by_set = Vec::with_capacity(sets.len());
+    for (s, &es) in es_obs.iter().enumerate() {
+        let null: Vec<f64> = perm_es.iter().map(|p| p[s]).collect();
+        pvals.push(nominal_p(es, &null));
+        let (e, nn) = normalize(es, &null);
+        nes.push(e);
+        null_by_set.push(nn);
+    }
+    let pooled: Vec<f64> = null_by_set.iter().flatten().copied().collect();
+    let fdr = fdr_q(&nes, &pooled);
+    let fwer = fwer_p(&nes, &null_by_set, opts.nperm);
+
+    let mut pos = vec![0usize; order.len()];
+    for (r, &g) in order.iter().enumerate() {
+        pos[g as usize] = r;
+    }
+    let rows = sets
+        .iter()
+        .enumerate()
+        .map(|(s, set)| {
+            let mut hits: Vec<usize> = set.iter().map(|&g| pos[g]).collect();
+            hits.sort_unstable();
+            let st = calc_gsea_stat(&weights, &hits, ScoreType::Std);
+            let rank_at_max = match st.leading_edge {
+                LeadingEdge::Top(j) => hits[j],
+                LeadingEdge::Bottom(j) => hits[j].saturating_sub(1),
+                LeadingEdge::Empty => 0,
+            };
+            PhenotypeRow {
+                pathway: names[s].to_string(),
+                size: set.len(),
+                es: es_obs[s],
+                nes: nes[s],
+                pval: pvals[s],
+                fdr_q: fdr[s],
+                fwer_p: fwer[s],
+                rank_at_max,
+                leading_edge: st
+                    .leading_edge
+                    .positions(&hits)
+                    .iter()
+                    .map(|&p| expr.genes[order[p] as usize].clone())
+                    .collect(),
+            }
+        })
+        .collect();
+    let ranking = order.iter().map(|&g| (expr.genes[g as usize].clone(), observed[g as usize])).collect();
+    Ok(PhenotypeResult { rows, ranking })
+}
+
+/// How rows sharing a gene id are merged.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Collapse {
+    /// Mean of the rows, per sample (GSEApy's `groupby(level=0).mean()`).
+    #[default]
+    Mean,
+    /// The row with the largest mean over samples (first on ties).
+    Max,
+    /// Duplicates are an error.
+    Error,
+}
+
+impl Expression {
+    /// Merges rows with the same gene id; returns the matrix (genes in first-seen order) and
+    /// how many rows were merged away.
+    ///
+    /// # Errors
+    /// [`Collapse::Error`] and a duplicated id: names the id.
+    pub fn collapse(self, how: Collapse) -> Result<(Self, usize)> {
+        let n = self.n_samples;
+        let mut first: BTreeMap<&str, usize> = BTreeMap::new();
+        let mut groups: Vec<Vec<usize>> = Vec::new();
+        for (i, g) in self.genes.iter().enumerate() {
+            if let Some(&k) = first.get(g.as_str()) {
+                if how == Collapse::Error {
+                    return Err(invalid(
+                        "gene id",
+                        g.clone(),
+                        "occurs more than once (choose mean or max to merge)",
+                    ));
+                }
+                groups[k].push(i);
+            } else {
+                first.insert(g, groups.len());
+                groups.push(vec![i]);
+            }
+        }
+        let merged = self.genes.len() - groups.len();
+        let row = |i: usize| &self.values[i * n..(i + 1) * n];
+        let mut values = Vec::with_capacity(groups.len() * n);
+        let mut genes = Vec::with_capacity(groups.len());
+        for g in &groups {
+            genes.push(self.genes[g[0]].clone());
+            match how {
+                Collapse::Mean | Collapse::Error => {
+                    for j in 0..n {
+                        values.push(g.iter().map(|&i| row(i)[j]).sum::<f64>() / g.len() as f64);
+                    }
+                }
+                Collapse::Max => {
+                    let mean = |i: usize| row(i).iter().sum::<f64>();
+                    let best = g.iter().copied().fold(g[0], |b, i| if mean(i) > mean(b) { i } else { b });
+                    values.extend_from_slice(row(best));
+                }
+            }
+        }
+        Ok((Self { genes, n_samples: n, values }, merged))
+    }
+
+    /// GSEApy 1.3.1's `_filter_data`: drops all-zero rows and, when every class has ≥ 3
+    /// samples, rows constant within every class; then adds [`GSEAPY_OFFSET`] to every value.
+    pub fn gseapy_filter(self, labels: &[bool]) -> Self {
+        let n = self.n_samples;
+        let every_class_3 =
+            labels.iter().filter(|&&l| l).count() >= 3 && labels.iter().filter(|&&l| !l).count() >= 3;
+        let mut genes = Vec::new();
+        let mut values = Vec::new();
+        for (g, row) in self.genes.into_iter().zip(self.values.chunks_exact(n)) {
+            if row.iter().map(|x| x.abs()).sum::<f64>() <= 0.0 {
+                continue;
+            }
+            if every_class_3 {
+                let constant = |want: bool| {
+                    let mut it = row.iter().zip(labels).filter(|&(_, &l)| l == want).map(|(&v, _)| v);
+                    let f = it.next().unwrap_or(0.0);
+                    it.all(|v| v == f)
+                };
+                if constant(true) && constant(false) {
+                    continue;
+                }
+            }
+            genes.push(g);
+            values.extend(row.iter().map(|&v| v + GSEAPY_OFFSET));
+        }
+        Self { genes, n_samples: n, values }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    // Three sets, two permutations. Normalised nulls (already divided):
+    // set A: [ 1.0, -0.5], set B: [ 2.0, -1.0], set C: [-2.0,  0.5]; NES = [1.5, -1.5, 0.8].
+    const NES: [f64; 3] = [1.5, -1.5, 0.8];
+
+    fn nulls() -> Vec<Vec<f64>> {
+        vec![vec![1.0, -0.5], vec![2.0, -1.0], vec![-2.0, 0.5]]
+    }
+
+    #[test]
+    fn fdr_by_hand() {
+        let pooled: Vec<f64> = nulls().concat();
+        let q = fdr_q(&NES, &pooled);
+        // pooled ≥ 0: {1, 2, 0.5} (3); observed ≥ 0: {1.5, 0.8} (2).
+        // NES 1.5: null ≥ 1.5 → {2}: 1/3; observed ≥ 1.5 → 1/2; q = (1/3)/(1/2) = 2/3.
+        assert!((q[0] - 2.0 / 3.0).abs() < 1e-15);
+        // NES −1.5: pooled < 0: {−0.5, −1, −2} (3), ≤ −1.5: {−2}: 1/3; observed <0: 1, ≤ −1.5: 1 → 1/3.
+        assert!((q[1] - 1.0 / 3.0).abs() < 1e-15);
+        // NES 0.8: null ≥ 0.8 → {1, 2}: 2/3; observed ≥ 0.8 → 2/2; q = 2/3.
+        assert!((q[2] - 2.0 / 3.0).abs() < 1e-15);
+    }
+
+    #[test]
+    fn fwer_by_hand() {
+        let p = fwer_p(&NES, &nulls(), 2);
+        // per-permutation max of positives: [2.0, 0.5]; min of negatives: [−2.0, −1.0].
+        // 1.5: #{max ≥ 1.5} = 1 of 2 → 0.5; 0.8: 1 of 2 → 0.5.
+        // −1.5: #{min < −1.5} = 1 of #{min < 0} = 2 → 0.5.
+        assert_eq!(p, [0.5, 0.5, 0.5]);
+        // A bigger NES than any null → 0; negative NES with no negative null → 1 (GSEApy 0/0).
+        assert_eq!(fwer_p(&[3.0, -1.0], &[vec![1.0, 2.0], vec![0.5, 0.1]], 2), [0.0, 1.0]);
+    }
+
+    #[test]
+    fn nes_and_p_by_hand() {
+        // null ≥ 0: {0.2, 0.4} mean 0.3; null < 0: {−0.1, −0.3} mean −0.2.
+        let null = [0.2, 0.4, -0.1, -0.3];
+        let (nes, nn) = normalize(0.6, &null);
+        assert!((nes - 2.0).abs() < 1e-15);
+        assert!((nn[3] + 1.5).abs() < 1e-15);
+        // ES −0.25: #{null ≤ −0.25} = 1 of 2 negatives.
+        assert_eq!(nominal_p(-0.25, &null), 0.5);
+        assert_eq!(nominal_p(0.3, &null), 0.5);
+        // no negative null: NES of a negative ES is −1 (divides by |ES|), p = 1.
+        assert_eq!(normalize(-0.4, &[0.1, 0.2]).0, -1.0);
+        assert_eq!(nominal_p(-0.4, &[0.1, 0.2]), 1.0);
+    }
+
+    #[test]
+    fn within_strata_keeps_each_level_composition() {
+        let labels = [true, true, false, false, true, false];
+        let strata = vec![vec![0, 1, 2], vec![3, 4, 5]];
+        for k in 0..50 {
+            let mut rng = Mt19937::new(derive_seed(7, STREAM_PHENOTYPE, k));
+            let l = shuffled(&labels, Some(&strata), &mut rng);
+            assert_eq!(l[..3].iter().filter(|&&x| x).count(), 2);
+            assert_eq!(l[3..].iter().filter(|&&x| x).count(), 1);
+        }
+    }
+
+    #[test]
+    fn collapse_modes() {
+        let e = Expression {
+            genes: vec!["a".into(), "b".into(), "a".into()],
+            n_samples: 2,
+            values: vec![1.0, 2.0, 5.0, 5.0, 3.0, 4.0],
+        };
+        let (m, k) = e.clone().collapse(Collapse::Mean).unwrap();
+        assert_eq!(
+            (m.genes.clone(), m.values.clone(), k),
+            (vec!["a".to_string(), "b".into()], vec![2.0, 3.0, 5.0, 5.0], 1)
+        );
+        let (x, _) = e.clone().collapse(Collapse::Max).unwrap();
+        assert_eq!(x.values, [3.0, 4.0, 5.0, 5.0]);
+        assert!(e.collapse(Collapse::Error).unwrap_err().to_string().contains("`a`"));
+    }
+}
