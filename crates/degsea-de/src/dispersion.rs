@@ -9,7 +9,7 @@
 //! Genes are independent: per-gene work runs on rayon, and every sum over genes is taken
 //! sequentially afterwards, so results do not depend on the number of threads.
 
-use degsea_stats::{brent_fmin, lgamma};
+use degsea_stats::{brent_fmin, digamma, lgamma, trigamma};
 use ndarray::{Array2, ArrayView2};
 use rayon::prelude::*;
 
@@ -144,6 +144,25 @@ pub fn cond_log_lik(z: &[f64], r: f64) -> f64 {
     gene_cond_log_lik(z, &spans, &consts, r)
 }
 
+/// Relative step in `r = 1/φ` at which the Newton refinement of [`CommonOptimum::Precise`] stops.
+pub const PRECISE_STEP_TOLERANCE: f64 = 1e-13;
+/// Most Newton steps of [`CommonOptimum::Precise`] per round.
+pub const PRECISE_MAX_STEPS: usize = 30;
+
+/// Which point of the conditional likelihood [`estimate_common_disp`] reports.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum CommonOptimum {
+    /// edgeR's own answer: the end point of Brent's search at `tolerance` (the edger-exact
+    /// tier; reproduces edgeR to 1e-8, optimiser noise included).
+    #[default]
+    BrentEndPoint,
+    /// The precise maximiser: Brent's end point refined by safeguarded Newton steps on the
+    /// derivative of the summed conditional log-likelihood in `r` (digamma / trigamma), to
+    /// [`PRECISE_STEP_TOLERANCE`]. The edgeR-equivalent tier (ALGORITHMS.md §C.1): it differs from
+    /// edgeR only by edgeR's optimiser tolerance.
+    Precise,
+}
+
 /// Options of [`estimate_common_disp`] (edgeR defaults).
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub struct CommonDispOptions {
@@ -151,12 +170,68 @@ pub struct CommonDispOptions {
     pub tolerance: f64,
     /// Genes with a raw total count strictly above this are used (`rowsum.filter`).
     pub rowsum_filter: f64,
+    /// Brent's end point (edgeR) or the precise optimum.
+    pub optimum: CommonOptimum,
 }
 
 impl Default for CommonDispOptions {
     fn default() -> Self {
-        Self { tolerance: COMMON_TOLERANCE, rowsum_filter: ROWSUM_FILTER }
+        Self { tolerance: COMMON_TOLERANCE, rowsum_filter: ROWSUM_FILTER, optimum: CommonOptimum::default() }
     }
+}
+
+/// First and second derivative in `r` of one gene's conditional log-likelihood (groups with
+/// one library contribute 0).
+fn gene_cond_log_lik_ders(row: &[f64], spans: &[(usize, usize)], r: f64) -> (f64, f64) {
+    let (mut d1, mut d2) = (0.0, 0.0);
+    let (dg_r, tg_r) = (digamma(r), trigamma(r));
+    for &(start, len) in spans {
+        if len <= 1 {
+            continue;
+        }
+        let n = len as f64;
+        let z = &row[start..start + len];
+        let total: f64 = z.iter().sum();
+        for &v in z {
+            if v == 0.0 {
+                d1 += dg_r;
+                d2 += tg_r;
+            } else {
+                d1 += digamma(v + r);
+                d2 += trigamma(v + r);
+            }
+        }
+        d1 += n * digamma(n * r) - n * digamma(total + n * r) - n * dg_r;
+        d2 += n * n * trigamma(n * r) - n * n * trigamma(total + n * r) - n * tg_r;
+    }
+    (d1, d2)
+}
+
+/// Refines a maximiser `r0` of the summed conditional log-likelihood by Newton steps on its
+/// derivative; keeps `r0` when a step leaves `(r_lo, r_hi)` or the curvature is not negative.
+fn newton_refine(rows: &GroupedRows, r0: f64, r_lo: f64, r_hi: f64) -> f64 {
+    let mut r = r0;
+    let mut ders = vec![(0.0, 0.0); rows.n_rows()];
+    for _ in 0..PRECISE_MAX_STEPS {
+        ders.par_iter_mut().with_min_len(ROWS_PER_TASK).enumerate().for_each(|(g, d)| {
+            *d = gene_cond_log_lik_ders(rows.row(g), &rows.spans, r);
+        });
+        let d1 = accurate_sum(&ders.iter().map(|d| d.0).collect::<Vec<_>>());
+        let d2 = accurate_sum(&ders.iter().map(|d| d.1).collect::<Vec<_>>());
+        if d2.is_nan() || d2 >= 0.0 || !d1.is_finite() {
+            return r0;
+        }
+        let next = r - d1 / d2;
+        if next.is_nan() || next <= r_lo || next >= r_hi {
+            return r0;
+        }
+        let done = (next - r).abs() <= PRECISE_STEP_TOLERANCE * r;
+        r = next;
+        if done {
+            return r;
+        }
+    }
+    r
 }
 
 /// A common-dispersion estimate.
@@ -217,7 +292,15 @@ pub fn estimate_common_disp(
             -accurate_sum(&values)
         };
         let delta = brent_fmin(objective, DELTA_LOWER, DELTA_UPPER, options.tolerance);
-        dispersion = delta / (1.0 - delta);
+        dispersion = match options.optimum {
+            CommonOptimum::BrentEndPoint => delta / (1.0 - delta),
+            CommonOptimum::Precise => {
+                let r_hi = 1.0 / DELTA_LOWER - 1.0;
+                let r_lo = 1.0 / DELTA_UPPER - 1.0;
+                let r = newton_refine(&rows, 1.0 / delta - 1.0, r_lo, r_hi);
+                1.0 / r
+            }
+        };
     }
     CommonDispersion { dispersion, genes_used: sel.len() }
 }
