@@ -2,10 +2,12 @@
 //! `degsea run` (from the results in memory) and the `plot` job (re-drawn from an output
 //! folder's `gsea.tsv`, `de.tsv` and `ranks.rnk`).
 
+use std::collections::HashMap;
 use std::path::PathBuf;
 
 use anyhow::{Context as _, bail};
 use degsea_core::{Contrast, GeneSetCollection};
+use degsea_gsea::{GseaResult, SortedRanks};
 use degsea_io::gsea_table::GseaSummary;
 use degsea_io::output::OutputDir;
 use degsea_plot::{
@@ -207,8 +209,27 @@ pub fn volcano(de: &[VolcanoPoint], style: &Style, top: Option<usize>) -> anyhow
     Ok(degsea_plot::volcano_svg(de, &opts)?)
 }
 
-/// Enrichment-curve SVGs (`enrichment/<PATHWAY>`) of the significant gene sets, most
-/// significant first, at most `top`.
+/// Enrichment-curve SVGs (`enrichment/<PATHWAY>`) of the significant pathways of a GSEA result,
+/// drawn from what the engine used: its sorted scores and each pathway's hit positions.
+pub fn enrichment_plots_from_result(
+    result: &GseaResult,
+    style: &Style,
+    top: Option<usize>,
+) -> anyhow::Result<Vec<(String, String)>> {
+    let rows: Vec<(GseaSummary, Option<Vec<usize>>)> = result
+        .rows
+        .iter()
+        .map(|r| {
+            let summary = GseaSummary { pathway: r.pathway.clone(), es: r.es, nes: r.nes, padj: r.padj };
+            (summary, Some(r.hits.clone()))
+        })
+        .collect();
+    draw_curves(&result.ranks.scores, rows, "", style, top)
+}
+
+/// Enrichment-curve SVGs re-drawn from an output folder (`gsea.tsv` rows, the `ranks.rnk`
+/// list, the gene sets): the list is put in the engine's order ([`SortedRanks`]) and each set's
+/// hits are its genes' positions there.
 pub fn enrichment_plots(
     gsea: &[GseaSummary],
     ranks: &degsea_core::RankedList,
@@ -216,18 +237,40 @@ pub fn enrichment_plots(
     style: &Style,
     top: Option<usize>,
 ) -> anyhow::Result<Vec<(String, String)>> {
-    // GSEA order: score descending, ties by gene name.
-    let mut order: Vec<usize> = (0..ranks.len()).collect();
-    let (genes, scores) = (ranks.genes(), ranks.scores());
-    order.sort_by(|&a, &b| scores[b].total_cmp(&scores[a]).then_with(|| genes[a].cmp(&genes[b])));
-    let sorted_scores: Vec<f64> = order.iter().map(|&i| scores[i]).collect();
-    let mut position = std::collections::HashMap::with_capacity(order.len());
-    for (pos, &i) in order.iter().enumerate() {
-        position.insert(genes[i].as_str(), pos);
-    }
-    let mut chosen: Vec<&GseaSummary> =
-        gsea.iter().filter(|r| r.padj.is_finite() && r.padj < style.fdr && r.nes.is_finite()).collect();
-    chosen.sort_by(|a, b| a.padj.total_cmp(&b.padj).then_with(|| a.pathway.cmp(&b.pathway)));
+    let sorted = SortedRanks::new(ranks);
+    let position: HashMap<&str, usize> =
+        sorted.genes.iter().enumerate().map(|(p, g)| (g.as_str(), p)).collect();
+    let rows = gsea
+        .iter()
+        .map(|row| {
+            let hits = sets.sets.iter().find(|s| s.name == row.pathway).map(|set| {
+                let mut hits: Vec<usize> =
+                    set.genes.iter().filter_map(|g| position.get(g.as_str()).copied()).collect();
+                hits.sort_unstable();
+                hits.dedup();
+                hits
+            });
+            (row.clone(), hits)
+        })
+        .collect();
+    draw_curves(&sorted.scores, rows, &sets.name, style, top)
+}
+
+/// Draws the curves of the pathways with padj below the style's FDR, most significant first, at
+/// most `top`; a pathway without hits (`None`: not in the gene sets `collection`) is skipped with
+/// a warning.
+fn draw_curves(
+    sorted_scores: &[f64],
+    rows: Vec<(GseaSummary, Option<Vec<usize>>)>,
+    collection: &str,
+    style: &Style,
+    top: Option<usize>,
+) -> anyhow::Result<Vec<(String, String)>> {
+    let mut chosen: Vec<(GseaSummary, Option<Vec<usize>>)> = rows
+        .into_iter()
+        .filter(|(r, _)| r.padj.is_finite() && r.padj < style.fdr && r.nes.is_finite())
+        .collect();
+    chosen.sort_by(|(a, _), (b, _)| a.padj.total_cmp(&b.padj).then_with(|| a.pathway.cmp(&b.pathway)));
     if let Some(t) = top {
         chosen.truncate(t);
     }
@@ -239,21 +282,17 @@ pub fn enrichment_plots(
         ..EnrichmentOptions::default()
     };
     let mut plots = Vec::with_capacity(chosen.len());
-    for row in chosen {
-        let Some(set) = sets.sets.iter().find(|s| s.name == row.pathway) else {
+    for (row, hits) in chosen {
+        let Some(hits) = hits else {
             log::warn(&format!(
-                "gene set `{}` is not in the gene sets {}: no enrichment curve",
-                row.pathway, sets.name
+                "gene set `{}` is not in the gene sets {collection}: no enrichment curve",
+                row.pathway
             ));
             continue;
         };
-        let mut hits: Vec<usize> =
-            set.genes.iter().filter_map(|g| position.get(g.as_str()).copied()).collect();
-        hits.sort_unstable();
-        hits.dedup();
         let input = EnrichmentInput {
             pathway: &row.pathway,
-            scores_sorted: &sorted_scores,
+            scores_sorted: sorted_scores,
             hits: &hits,
             es: row.es,
             nes: row.nes,

@@ -11,7 +11,7 @@ use std::path::{Path, PathBuf};
 use std::time::Instant;
 
 use anyhow::Context as _;
-use degsea_core::{Contrast, GeneSetCollection, RankedList, SampleDesign};
+use degsea_core::{Contrast, GeneSetCollection, SampleDesign};
 use degsea_de::rank::RankMetric;
 use degsea_gsea::{GseaOptions, GseaResult};
 use degsea_io::gsea_table::GseaSummary;
@@ -162,7 +162,7 @@ impl Job<'_> {
         if config.plots {
             progress.stage(&format!("{contrast}: plots"));
             let clock = Instant::now();
-            self.plots(out, sub, &de_run, &ranking.list, &result)?;
+            self.plots(out, sub, &de_run, &result)?;
             timings.push("plots", clock.elapsed().as_secs_f64());
         }
 
@@ -176,7 +176,6 @@ impl Job<'_> {
         out: &mut OutputDir,
         sub: &Path,
         de_run: &DeRun,
-        ranked: &RankedList,
         result: &GseaResult,
     ) -> anyhow::Result<()> {
         let config = self.config;
@@ -197,9 +196,7 @@ impl Job<'_> {
             ("nes_bar".to_owned(), plots::nes_bar(&rows, &style, None, collection)?),
             ("volcano".to_owned(), plots::volcano(&de_run.volcano_points(), &style, None)?),
         ];
-        for c in self.collections {
-            images.extend(plots::enrichment_plots(&rows, ranked, c, &style, None)?);
-        }
+        images.extend(plots::enrichment_plots_from_result(result, &style, None)?);
         let images: Vec<(String, String)> = images
             .into_iter()
             .map(|(name, svg)| (sub.join("plots").join(name).to_string_lossy().into_owned(), svg))
