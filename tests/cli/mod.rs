@@ -7,6 +7,7 @@ mod errors;
 mod gsea;
 mod manifest;
 mod normalize;
+mod outputs;
 mod plot;
 mod run;
 mod simulate;

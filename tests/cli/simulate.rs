@@ -93,8 +93,10 @@ fn writes_the_agreed_files() {
     assert_eq!(manifest["simulated"], true);
     assert_eq!(manifest["parameters"]["contrast"], "cluster: trt+trt2 vs ctrl");
     assert_eq!(manifest["planted"][0]["genes_moved"], 24);
-    // Nothing but the four files (no staging folder left next to it).
-    assert_eq!(fs::read_dir(&out).unwrap().count(), 4);
+    // Nothing but the four files and the marker of a degsea folder (no staging folder left
+    // next to it).
+    assert_eq!(fs::read_dir(&out).unwrap().count(), 5);
+    assert!(out.join(degsea_io::output::MARKER).is_file());
     assert_eq!(fs::read_dir(tmp.path()).unwrap().count(), 2);
 }
 

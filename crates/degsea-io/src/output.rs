@@ -59,6 +59,23 @@ pub enum OutputPathError {
          would be replaced whole: choose a new or empty folder"
     )]
     ForeignFolder(String),
+    /// An input file lies inside the output folder, which a successful run replaces whole.
+    #[error(
+        "input `{input}` is inside the output folder `{dest}`, which is replaced whole when the \
+         run succeeds: choose another output folder"
+    )]
+    InputInside {
+        /// The input file as given.
+        input: String,
+        /// The destination.
+        dest: String,
+    },
+    /// An output file's path is an existing folder.
+    #[error("output `{0}` is a folder, not a file")]
+    IsAFolder(String),
+    /// An output file would overwrite one of the inputs.
+    #[error("output `{0}` is also an input")]
+    OverwritesInput(String),
 }
 
 /// Checks, before any work, that `dest` can become an output folder: it is not a file, no
@@ -80,6 +97,66 @@ pub fn check_output_path(dest: &Path, replace: bool) -> Result<(), OutputPathErr
     if dest.exists() && !dest.is_dir() {
         return Err(OutputPathError::IsAFile(shown));
     }
+    check_writable(dest, shown.clone(), false)?;
+    if replace && dest.is_dir() && !replaceable(dest) {
+        return Err(OutputPathError::ForeignFolder(shown));
+    }
+    Ok(())
+}
+
+/// Checks, before any work, that `dest` can become an output *file* written by
+/// [`write_file_atomic`]: it is not a folder, no folder on the way is a file, the folder it goes
+/// in is writable, and it is none of `inputs`.
+///
+/// ```
+/// let tmp = tempfile::tempdir()?;
+/// let e = degsea_io::output::check_output_file(tmp.path(), &[]).unwrap_err();
+/// assert!(e.to_string().ends_with("is a folder, not a file"), "{e}");
+/// assert!(degsea_io::output::check_output_file(&tmp.path().join("a/b.tsv"), &[]).is_ok());
+/// # Ok::<(), std::io::Error>(())
+/// ```
+pub fn check_output_file(dest: &Path, inputs: &[&Path]) -> Result<(), OutputPathError> {
+    let shown = dest.display().to_string();
+    if dest.is_dir() {
+        return Err(OutputPathError::IsAFolder(shown));
+    }
+    if let Ok(d) = dest.canonicalize()
+        && inputs.iter().any(|i| i.canonicalize().is_ok_and(|i| i == d))
+    {
+        return Err(OutputPathError::OverwritesInput(shown));
+    }
+    check_writable(&parent_of(dest), shown, true)
+}
+
+/// Checks that no input file lies inside the output folder `dest` (which a successful run
+/// replaces whole, so the input would be removed).
+///
+/// ```
+/// let tmp = tempfile::tempdir()?;
+/// let input = tmp.path().join("counts.tsv");
+/// std::fs::write(&input, "x")?;
+/// let e = degsea_io::output::check_inputs_outside(tmp.path(), &[&input]).unwrap_err();
+/// assert!(e.to_string().contains("is inside the output folder"), "{e}");
+/// assert!(degsea_io::output::check_inputs_outside(&tmp.path().join("o"), &[&input]).is_ok());
+/// # Ok::<(), std::io::Error>(())
+/// ```
+pub fn check_inputs_outside(dest: &Path, inputs: &[&Path]) -> Result<(), OutputPathError> {
+    let Ok(dest_abs) = dest.canonicalize() else { return Ok(()) };
+    for input in inputs {
+        if input.canonicalize().is_ok_and(|i| i.starts_with(&dest_abs)) {
+            return Err(OutputPathError::InputInside {
+                input: input.display().to_string(),
+                dest: dest.display().to_string(),
+            });
+        }
+    }
+    Ok(())
+}
+
+/// Checks that the nearest existing folder on the way to `dest` is a folder and writable
+/// (probed by creating and removing a folder in it). The probe goes in `dest` itself when
+/// `inside` (a file's folder), else beside it, where the staging folder goes.
+fn check_writable(dest: &Path, shown: String, inside: bool) -> Result<(), OutputPathError> {
     let mut existing = dest.to_path_buf();
     while !existing.exists() {
         match existing.parent() {
@@ -94,7 +171,7 @@ pub fn check_output_path(dest: &Path, replace: bool) -> Result<(), OutputPathErr
         return Err(OutputPathError::ParentNotAFolder { dest: shown, file: existing.display().to_string() });
     }
     // The folder the staging area goes in: the destination's parent if it exists.
-    let probe_in = if existing == dest { parent_of(dest) } else { existing.clone() };
+    let probe_in = if existing == dest && !inside { parent_of(dest) } else { existing.clone() };
     let probe = probe_in.join(format!(".degsea-probe-{}", std::process::id()));
     match fs::create_dir(&probe) {
         Ok(()) => {
@@ -113,9 +190,6 @@ pub fn check_output_path(dest: &Path, replace: bool) -> Result<(), OutputPathErr
                 reason,
             });
         }
-    }
-    if replace && dest.is_dir() && !replaceable(dest) {
-        return Err(OutputPathError::ForeignFolder(shown));
     }
     Ok(())
 }
@@ -190,6 +264,7 @@ pub struct OutputDir {
     files: Vec<PathBuf>,
     committed: bool,
     replace: bool,
+    replaced_folders: Vec<PathBuf>,
     cleaned: Vec<String>,
 }
 
@@ -248,7 +323,37 @@ impl OutputDir {
             fs::remove_dir_all(&staging)?;
         }
         fs::create_dir_all(&staging)?;
-        Ok(Self { dest, staging, files: Vec::new(), committed: false, replace, cleaned })
+        Ok(Self {
+            dest,
+            staging,
+            files: Vec::new(),
+            committed: false,
+            replace,
+            replaced_folders: Vec::new(),
+            cleaned,
+        })
+    }
+
+    /// For an output opened with [`Self::new`] (which adds to a folder): the sub-folder
+    /// `relative` of the destination is replaced whole on commit, so it holds only this run's
+    /// files (e.g. the enrichment curves of the sets significant now, none of an earlier
+    /// threshold's). Without effect for an output opened with [`Self::replace`].
+    ///
+    /// ```
+    /// let tmp = tempfile::tempdir()?;
+    /// std::fs::create_dir_all(tmp.path().join("enrichment"))?;
+    /// std::fs::write(tmp.path().join("enrichment/OLD.svg"), "x")?;
+    /// std::fs::write(tmp.path().join("volcano.svg"), "v")?;
+    /// let mut out = degsea_io::output::OutputDir::new(tmp.path())?;
+    /// out.replace_folder("enrichment");
+    /// out.write("enrichment/NEW.svg", b"y")?;
+    /// out.commit()?;
+    /// assert!(!tmp.path().join("enrichment/OLD.svg").exists());
+    /// assert!(tmp.path().join("enrichment/NEW.svg").exists() && tmp.path().join("volcano.svg").exists());
+    /// # Ok::<(), std::io::Error>(())
+    /// ```
+    pub fn replace_folder(&mut self, relative: impl AsRef<Path>) {
+        self.replaced_folders.push(relative.as_ref().to_path_buf());
     }
 
     /// What opening this output cleaned up (stale staging folders of dead processes), one
@@ -330,6 +435,12 @@ impl OutputDir {
             return Ok(());
         }
         fs::create_dir_all(&self.dest)?;
+        for rel in &self.replaced_folders {
+            let folder = self.dest.join(rel);
+            if folder.is_dir() {
+                fs::remove_dir_all(&folder)?;
+            }
+        }
         for rel in &self.files {
             let to = self.dest.join(rel);
             if let Some(p) = to.parent() {
@@ -350,7 +461,20 @@ impl Drop for OutputDir {
     }
 }
 
-/// Writes one file atomically: to `PATH.degsea-tmp-PID` next to it, then renamed over `path`.
+/// Removes the temporary files `.NAME.degsea-tmp-PID` that killed processes left beside `NAME`.
+fn remove_stale_files(parent: &Path, name: &str) {
+    let prefix = format!(".{name}.degsea-tmp-");
+    let Ok(entries) = fs::read_dir(parent) else { return };
+    for path in entries.flatten().map(|e| e.path()) {
+        let file = path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
+        let Some(pid) = file.strip_prefix(&prefix).and_then(|p| p.parse::<u32>().ok()) else { continue };
+        if pid != std::process::id() && process_alive(pid) == Some(false) && path.is_file() {
+            let _ = fs::remove_file(&path);
+        }
+    }
+}
+
+/// Writes one file atomically (temporary files of killed earlier runs beside it are removed): to `PATH.degsea-tmp-PID` next to it, then renamed over `path`.
 pub fn write_file_atomic(
     path: &Path,
     write: impl FnOnce(&mut dyn Write) -> io::Result<()>,
@@ -359,6 +483,7 @@ pub fn write_file_atomic(
         fs::create_dir_all(p)?;
     }
     let name = path.file_name().map_or_else(|| "out".into(), |n| n.to_string_lossy().into_owned());
+    remove_stale_files(&parent_of(path), &name);
     let tmp = path.with_file_name(format!(".{name}.degsea-tmp-{}", std::process::id()));
     let result = (|| {
         let mut w = BufWriter::with_capacity(1 << 16, fs::File::create(&tmp)?);
@@ -462,6 +587,29 @@ mod tests {
         assert!(e.contains("f.txt` is a file, not a folder"), "{e}");
         assert!(check_output_path(&tmp.path().join("x/y/z"), true).is_ok());
         assert!(!tmp.path().join("x").exists(), "the check creates nothing");
+    }
+
+    #[test]
+    fn atomic_file_removes_temporary_files_of_dead_runs() {
+        let tmp = tempfile::tempdir().unwrap();
+        let dest = tmp.path().join("counts.tsv");
+        let stale = tmp.path().join(format!(".counts.tsv.degsea-tmp-{DEAD_PID}"));
+        fs::write(&stale, "partial").unwrap();
+        write_file_atomic(&dest, |w| w.write_all(b"x")).unwrap();
+        assert!(!stale.exists());
+        assert_eq!(fs::read_dir(tmp.path()).unwrap().count(), 1);
+    }
+
+    #[test]
+    fn output_file_checks() {
+        let tmp = tempfile::tempdir().unwrap();
+        let input = tmp.path().join("in.gtf");
+        fs::write(&input, "x").unwrap();
+        let e = check_output_file(&input, &[&input]).unwrap_err().to_string();
+        assert!(e.ends_with("in.gtf` is also an input"), "{e}");
+        let e = check_output_file(&input.join("c.tsv"), &[]).unwrap_err().to_string();
+        assert!(e.contains("in.gtf` is a file, not a folder"), "{e}");
+        assert!(check_output_file(&tmp.path().join("c.tsv"), &[&input]).is_ok());
     }
 
     #[test]

@@ -61,6 +61,9 @@ pub fn run(config: &CountConfig) -> anyhow::Result<()> {
     } = config;
     let (paired, min_mapq) = (*paired, *min_mapq);
     let (primary_only, multi_overlap, multi_mapping) = (*primary_only, *multi_overlap, *multi_mapping);
+    let inputs: Vec<&Path> = std::iter::once(gtf.as_path()).chain(bam.iter().map(PathBuf::as_path)).collect();
+    crate::output::check_file(output, &inputs)?;
+    crate::output::check_file(&summary_path(output), &inputs)?;
     let gtf_opts = GtfOptions {
         feature_types: feature_type.split(',').map(str::to_string).collect(),
         attribute: attribute.clone(),

@@ -318,6 +318,8 @@ pub fn run(config: &DeConfig) -> anyhow::Result<DeRun> {
     let started = Instant::now();
     let mut warnings = Warnings::default();
     let mut timings = Timings::default();
+    let dest = config.out.display().to_string();
+    let mut out = crate::output::open_folder(&config.out, &config.inputs.paths().collect::<Vec<_>>())?;
     let clock = Instant::now();
     let data = read_counts_and_sheet(&config.inputs)?;
     let design = resolve(&data, &config.contrast)?;
@@ -326,8 +328,6 @@ pub fn run(config: &DeConfig) -> anyhow::Result<DeRun> {
     timings.extend(&de_run.timings);
 
     let clock = Instant::now();
-    let dest = config.out.display().to_string();
-    let mut out = OutputDir::new(&config.out).with_context(|| format!("preparing output folder `{dest}`"))?;
     write_tables(&mut out, Path::new(""), data.table.matrix.genes(), &design, &de_run, config.json)?;
     timings.push("write", clock.elapsed().as_secs_f64());
 

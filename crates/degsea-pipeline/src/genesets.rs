@@ -31,6 +31,7 @@ pub fn list(out: &mut impl Write) -> anyhow::Result<()> {
 
 /// Writes the bundled collection `name` as a GMT file, atomically.
 pub fn export(name: &str, out: &Path) -> anyhow::Result<()> {
+    crate::output::check_file(out, &[])?;
     let b = find_bundled(name)?;
     degsea_io::output::write_file_atomic(out, |w| w.write_all(b.gmt.as_bytes()))
         .with_context(|| format!("writing `{}`", out.display()))?;

@@ -118,6 +118,11 @@ pub fn geneset_files(specs: &[String]) -> anyhow::Result<Vec<FileDigest>> {
 pub fn run(config: &GseaConfig) -> anyhow::Result<GseaResult> {
     let started = Instant::now();
     let mut timings = Timings::default();
+    let dest = config.out.display().to_string();
+    let input_paths: Vec<&Path> = std::iter::once(config.ranks.as_path())
+        .chain(config.genesets.iter().map(Path::new).filter(|p| p.is_file()))
+        .collect();
+    let mut out = crate::output::open_folder(&config.out, &input_paths)?;
     let clock = Instant::now();
     let ranks = degsea_io::rnk::read(&config.ranks)?;
     let mut warnings = Vec::new();
@@ -135,8 +140,6 @@ pub fn run(config: &GseaConfig) -> anyhow::Result<GseaResult> {
     let mut inputs = FileDigest::inputs([config.ranks.as_path()])?;
     inputs.extend(geneset_files(&config.genesets)?);
     timings.push("read", clock.elapsed().as_secs_f64());
-    let dest = config.out.display().to_string();
-    let mut out = OutputDir::new(&config.out).with_context(|| format!("preparing output folder `{dest}`"))?;
 
     let clock = Instant::now();
     let result = degsea_gsea::run(&ranks.list, &collections, &config.options)

@@ -14,8 +14,9 @@
 //! | `simulate` | [`simulate`] | `counts.tsv`, `samples.tsv`, `truth.tsv`, `simulation.json` |
 //! | `genesets` | [`genesets`] | lists or exports the bundled collections |
 //!
-//! Every job validates its inputs before computing, stages its files in an
-//! [`degsea_io::output::OutputDir`] and publishes them only when the whole job succeeded. No job
+//! Every job checks its output path and validates its inputs before computing ([`output`]),
+//! stages its files in an [`degsea_io::output::OutputDir`] and publishes them only when the
+//! whole job succeeded, replacing the output folder whole. No job
 //! module calls another job's entry point except [`run`], which composes `de`, [`ranking`],
 //! `gsea` and [`plots`] through their public functions. Logging goes to stderr through [`log`].
 
@@ -26,6 +27,7 @@ pub mod gsea;
 pub mod inputs;
 pub mod log;
 pub mod normalize;
+pub mod output;
 pub mod plots;
 pub mod progress;
 pub mod ranking;

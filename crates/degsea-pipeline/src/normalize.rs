@@ -9,7 +9,6 @@ use degsea_de::norm::Method;
 use degsea_de::{PrepareOptions, prepare};
 use degsea_io::manifest::{FileDigest, Manifest};
 use degsea_io::norm_tables::write_logcpm;
-use degsea_io::output::OutputDir;
 use serde_json::{Value, json};
 
 use crate::de::{EDGER_VERSION, design_json, write_norm_tables};
@@ -37,6 +36,8 @@ pub struct NormalizeConfig {
 pub fn run(config: &NormalizeConfig) -> anyhow::Result<()> {
     let started = Instant::now();
     let mut timings = Timings::default();
+    let dest = config.out.display().to_string();
+    let mut out = crate::output::open_folder(&config.out, &config.inputs.paths().collect::<Vec<_>>())?;
     let clock = Instant::now();
     let data = read_counts_and_sheet(&config.inputs)?;
     let design = resolve(&data, &config.contrast)?;
@@ -57,8 +58,6 @@ pub fn run(config: &NormalizeConfig) -> anyhow::Result<()> {
 
     let clock = Instant::now();
     let log_cpm = prepared.log_cpm(degsea_de::cpm::PRIOR_COUNT);
-    let dest = config.out.display().to_string();
-    let mut out = OutputDir::new(&config.out).with_context(|| format!("preparing output folder `{dest}`"))?;
     (|| -> std::io::Result<()> {
         write_norm_tables(&mut out, Path::new(""), data.table.matrix.genes(), &design, &prepared)?;
         let log_cpm = log_cpm.as_standard_layout();

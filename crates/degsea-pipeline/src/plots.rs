@@ -76,6 +76,8 @@ pub fn run(config: &PlotConfig) -> anyhow::Result<()> {
     if !from.is_dir() {
         bail!("`{}` is not a folder", from.display());
     }
+    let out_dir = out.clone().unwrap_or_else(|| from.join("plots"));
+    degsea_io::output::check_output_path(&out_dir, false)?;
     let groups = match contrast {
         Some(c) => labels_from_contrast(c),
         None => degsea_io::results::recorded_contrast(from)
@@ -116,8 +118,11 @@ pub fn run(config: &PlotConfig) -> anyhow::Result<()> {
         images.push(("volcano".to_owned(), volcano(&de, &style, top)?));
     }
 
-    let out_dir = out.clone().unwrap_or_else(|| from.join("plots"));
     let mut staged = OutputDir::new(&out_dir).with_context(|| format!("creating `{}`", out_dir.display()))?;
+    if want_enrichment {
+        // The curves of the sets significant now, none of an earlier threshold's.
+        staged.replace_folder("enrichment");
+    }
     write_images(&mut staged, &images, formats, dpi)?;
     staged.commit().with_context(|| format!("writing plots into `{}`", out_dir.display()))?;
     log::info(&format!("wrote {} plot(s) to {}", images.len(), out_dir.display()));

@@ -62,7 +62,13 @@ pub fn run(config: &RunConfig) -> anyhow::Result<()> {
     let started = Instant::now();
     // Before any work: two contrasts sharing a folder, and an output path that cannot be used.
     let folders = Contrast::folders(&config.contrasts)?;
-    degsea_io::output::check_output_path(&config.out, false)?;
+    let input_paths: Vec<&Path> = config
+        .inputs
+        .paths()
+        .chain(config.gene_map.as_deref())
+        .chain(config.genesets.iter().map(Path::new).filter(|p| p.is_file()))
+        .collect();
+    let mut out = crate::output::open_folder(&config.out, &input_paths)?;
     let clock = Instant::now();
     let data = read_counts_and_sheet(&config.inputs)?;
     let read_seconds = clock.elapsed().as_secs_f64();
@@ -77,11 +83,6 @@ pub fn run(config: &RunConfig) -> anyhow::Result<()> {
     let mut inputs = FileDigest::inputs(config.inputs.paths().chain(config.gene_map.as_deref()))?;
     inputs.extend(gsea::geneset_files(&config.genesets)?);
 
-    let mut out = OutputDir::new(&config.out)
-        .with_context(|| format!("preparing output folder `{}`", config.out.display()))?;
-    for line in out.cleaned() {
-        log::info(line);
-    }
     let several = designs.len() > 1;
     for (design, folder) in designs.iter().zip(&folders) {
         let sub = if several { PathBuf::from(folder) } else { PathBuf::new() };

@@ -32,13 +32,14 @@ pub struct SimulateConfig {
 /// Runs the `simulate` job.
 pub fn run(config: &SimulateConfig) -> anyhow::Result<()> {
     let options = &config.options;
+    let gmt = std::path::Path::new(&config.genesets);
+    let inputs: Vec<&std::path::Path> = if gmt.is_file() { vec![gmt] } else { Vec::new() };
+    let mut out = crate::output::open_folder(&config.out, &inputs)?;
     let sets = degsea_io::genesets::load(&config.genesets)?;
     let map = EnsemblMap::bundled()?;
     let ids = if config.ensembl { GeneIds::Ensembl(&map.symbol_to_id) } else { GeneIds::Symbols };
     let cohort = degsea_sim::simulate(options, &sets, &map.symbols, ids)?;
 
-    let mut out = OutputDir::new(&config.out)
-        .with_context(|| format!("preparing output folder `{}`", config.out.display()))?;
     write_outputs(&mut out, &cohort, options, &sets, config.ensembl)
         .with_context(|| format!("writing into `{}`", config.out.display()))?;
     out.commit().with_context(|| format!("publishing output folder `{}`", config.out.display()))?;
