@@ -45,7 +45,11 @@ fn is_broken_pipe(err: &anyhow::Error) -> bool {
 fn flag_hint(err: &anyhow::Error) -> Option<&'static str> {
     err.chain().find_map(|e| {
         if let Some(io) = e.downcast_ref::<degsea_io::Error>() {
-            return matches!(io, degsea_io::Error::Fractional { .. }).then_some("use --round to round");
+            return match io {
+                degsea_io::Error::Fractional { .. } => Some("use --round to round"),
+                degsea_io::Error::AmbiguousSampleName { .. } => Some("--rename-samples FILE"),
+                _ => None,
+            };
         }
         if let Some(de) = e.downcast_ref::<degsea_de::Error>() {
             return matches!(de, degsea_de::Error::RleNoGenes | degsea_de::Error::ZeroUpperQuartile { .. })

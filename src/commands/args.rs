@@ -21,15 +21,33 @@ pub(crate) struct InputArgs {
     /// Sample sheet (TSV/CSV): first column the sample id, a header row naming the columns.
     #[arg(long, value_name = "FILE")]
     pub(crate) samples: PathBuf,
-    /// Round fractional counts half to even (R's round) instead of rejecting them.
+    /// Round fractional counts half to even (R's round) instead of rejecting them, e.g. the
+    /// estimated counts of salmon or RSEM (nf-core's salmon.merged.gene_counts.tsv).
     #[arg(long)]
     pub(crate) round: bool,
+    /// Header name of a column of gene names in the count matrix (e.g. `symbol`): every column
+    /// before the first numeric one is then an annotation, not a sample, and the names map the
+    /// gene ids to the gene sets' symbols (as --gene-map would). nf-core's `gene_name` and
+    /// tximport-style `gene_symbol`, `symbol`, `external_gene_name`, `hgnc_symbol` columns are
+    /// recognised without it.
+    #[arg(long, value_name = "NAME")]
+    pub(crate) gene_name_column: Option<String>,
+    /// Two-column file (old name, new name; a header `old new` allowed) renaming the count
+    /// table's samples before they are matched with the sample sheet.
+    #[arg(long, value_name = "FILE")]
+    pub(crate) rename_samples: Option<PathBuf>,
 }
 
 impl InputArgs {
     /// The pipeline's input description.
     pub(crate) fn inputs(&self) -> CountInputs {
-        CountInputs { counts: self.counts.clone(), samples: self.samples.clone(), round: self.round }
+        CountInputs {
+            counts: self.counts.clone(),
+            samples: self.samples.clone(),
+            round: self.round,
+            gene_name_column: self.gene_name_column.clone(),
+            rename_samples: self.rename_samples.clone(),
+        }
     }
 }
 

@@ -5,6 +5,7 @@ mod count;
 mod de;
 mod errors;
 mod gsea;
+mod inputs;
 mod manifest;
 mod normalize;
 mod outputs;

@@ -4,8 +4,8 @@
 use std::path::{Path, PathBuf};
 
 use degsea_core::{Contrast, SampleDesign, SampleSheet};
-use degsea_io::counts::{CountFormat, CountTable, ReadOptions, read_count_files};
-use degsea_io::samples::read_sample_sheet;
+use degsea_io::counts::{ColumnOptions, CountFormat, CountTable, ReadOptions, read_count_files_with};
+use degsea_io::samples::{read_rename_map, read_sample_sheet};
 
 use crate::log;
 
@@ -18,12 +18,21 @@ pub struct CountInputs {
     pub samples: PathBuf,
     /// Round fractional counts half to even instead of rejecting them.
     pub round: bool,
+    /// The header name of a gene-name column of the matrix (automatic recognition otherwise,
+    /// see [`degsea_io::counts::ColumnOptions`]).
+    pub gene_name_column: Option<String>,
+    /// A two-column old → new sample rename map applied to the count table.
+    pub rename_samples: Option<PathBuf>,
 }
 
 impl CountInputs {
     /// Every input file, for the manifest.
     pub fn paths(&self) -> impl Iterator<Item = &Path> {
-        self.counts.iter().map(PathBuf::as_path).chain(std::iter::once(self.samples.as_path()))
+        self.counts
+            .iter()
+            .map(PathBuf::as_path)
+            .chain(std::iter::once(self.samples.as_path()))
+            .chain(self.rename_samples.as_deref())
     }
 
     /// The parameters block of the manifest for these inputs.
@@ -32,6 +41,8 @@ impl CountInputs {
             "counts": self.counts.iter().map(|p| p.display().to_string()).collect::<Vec<_>>(),
             "samples": self.samples.display().to_string(),
             "round": self.round,
+            "gene_name_column": self.gene_name_column,
+            "rename_samples": self.rename_samples.as_ref().map(|p| p.display().to_string()),
         })
     }
 }
@@ -52,7 +63,8 @@ pub struct CountsAndSheet {
 /// Reads the counts and the sample sheet, logging what was read and dropped. Errors name the
 /// file, line and value.
 pub fn read_counts_and_sheet(inputs: &CountInputs) -> anyhow::Result<CountsAndSheet> {
-    let table = read_count_files(&inputs.counts, &ReadOptions { round: inputs.round })?;
+    let columns = ColumnOptions { gene_name_column: inputs.gene_name_column.clone() };
+    let mut table = read_count_files_with(&inputs.counts, &ReadOptions { round: inputs.round }, &columns)?;
     let counts_name = inputs.counts.iter().map(|p| p.display().to_string()).collect::<Vec<_>>().join(", ");
     let format = match table.format {
         CountFormat::Matrix => "count matrix",
@@ -64,6 +76,18 @@ pub fn read_counts_and_sheet(inputs: &CountInputs) -> anyhow::Result<CountsAndSh
         table.matrix.n_genes(),
         table.matrix.n_samples()
     ));
+    if !table.annotation_columns.is_empty() {
+        log::info(&format!(
+            "annotation column(s) {} (not samples){}",
+            table.annotation_columns.join(", "),
+            if table.gene_names.is_some() { "; gene names kept for mapping ids to gene sets" } else { "" }
+        ));
+    }
+    if let Some(path) = &inputs.rename_samples {
+        let renames = read_rename_map(path)?;
+        table = table.rename_samples(&renames)?;
+        log::info(&format!("renamed {} sample(s) with {}", renames.pairs.len(), path.display()));
+    }
     if table.n_rounded > 0 {
         log::warn(&format!("rounded {} fractional counts half to even (--round)", table.n_rounded));
     }
@@ -92,6 +116,8 @@ pub fn resolve(data: &CountsAndSheet, contrast: &Contrast) -> anyhow::Result<Sam
         }
         _ => anyhow::anyhow!("{sheet_name}: {e} (contrast `{contrast}`)"),
     })?;
+    // edgeR stops on an empty library; say which file and sample first.
+    table.check_library_sizes(&design.columns)?;
     log::info(&format!(
         "contrast {contrast}: {} test ({}) vs {} reference ({}) samples",
         design.n_test(),

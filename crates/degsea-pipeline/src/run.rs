@@ -78,7 +78,11 @@ pub fn run(config: &RunConfig) -> anyhow::Result<()> {
     let collections = degsea_io::genesets::load_all(&config.genesets)?;
     let user_map = match &config.gene_map {
         Some(p) => Some(NamedMap { map: degsea_io::genemap::read(p)?, name: p.display().to_string() }),
-        None => None,
+        // The gene names of the count table's annotation column (nf-core's `gene_name`).
+        None => data
+            .table
+            .gene_name_map()
+            .map(|map| NamedMap { map, name: format!("the gene names of {}", data.counts_name) }),
     };
     let mut inputs = FileDigest::inputs(config.inputs.paths().chain(config.gene_map.as_deref()))?;
     inputs.extend(gsea::geneset_files(&config.genesets)?);
