@@ -310,3 +310,48 @@ fn zero_library_names_file_and_sample() {
         assert!(!out.exists());
     }
 }
+
+#[test]
+fn error_gaps_give_one_line_naming_the_file() {
+    // Issue 19 #7: a missing file repeated its OS text; a `;` sheet said `(columns: )`; a
+    // binary file echoed raw bytes (ESC) to the terminal; R's row numbers got no hint.
+    let tmp = tempfile::tempdir().unwrap();
+    let counts = featurecounts(tmp.path(), &["S1.bam", "S2.bam", "S3.bam", "S4.bam"]);
+    let good_sheet = sheet(tmp.path());
+    let file = |name: &str, bytes: &[u8]| {
+        let p = tmp.path().join(name);
+        fs::write(&p, bytes).unwrap();
+        p
+    };
+    let semicolons = file("semi.csv", b"sample;group\nS1;a\nS2;a\nS3;b\nS4;b\n");
+    let row_numbers = file("rn.csv", b"\"\",\"sample\",\"group\"\n\"1\",\"S1\",\"a\"\n\"2\",\"S2\",\"a\"\n\"3\",\"S3\",\"b\"\n\"4\",\"S4\",\"b\"\n");
+    let binary = file("x.bam", b"BAM\x01\x1b[2J\x00\x00\xff\xfe;\x02\n\x1b]0;owned\x07\n");
+    let escape = file("esc.tsv", b"gene\tS1\x1b[2J\tS1\x1b[2J\ng1\t1\t2\n");
+    let missing = tmp.path().join("missing.tsv");
+    let out = tmp.path().join("o");
+    let cases: [(&Path, &Path, &[&str]); 5] = [
+        (&missing, &good_sheet, &["missing.tsv: no such file"]),
+        (&counts, &semicolons, &["semi.csv:1: header `sample;group` is separated by semicolons"]),
+        (&counts, &row_numbers, &["rn.csv:1: the first column holds row numbers 1..4", "row.names = FALSE"]),
+        (&binary, &good_sheet, &["x.bam:1: not a text table"]),
+        (&escape, &good_sheet, &["esc.tsv:1: duplicate sample name `S1\\u{1b}[2J`"]),
+    ];
+    for (c, s, needles) in cases {
+        let o = run(&[
+            "de",
+            "--counts",
+            c.to_str().unwrap(),
+            "--samples",
+            s.to_str().unwrap(),
+            "--contrast",
+            "group: b vs a",
+            "--out",
+            out.to_str().unwrap(),
+        ]);
+        assert_error(&o, needles);
+        let err = stderr(&o);
+        assert!(!err.contains('\u{1b}') && !err.contains('\0'), "raw control bytes on stderr: {err:?}");
+        assert_eq!(err.matches("no such file").count(), usize::from(c == missing.as_path()), "{err}");
+        assert!(!out.exists());
+    }
+}

@@ -32,7 +32,7 @@ use std::path::Path;
 use degsea_core::CountMatrix;
 use ndarray::Array2;
 
-use crate::lines::{Lines, detect_delimiter, field_str, split_fields};
+use crate::lines::{Lines, detect_delimiter, field_str, looks_binary, split_fields};
 use crate::{Error, Result};
 
 /// The annotation columns of a featureCounts table, after `Geneid`.
@@ -237,6 +237,9 @@ pub fn read_counts_with(path: &Path, opts: &ReadOptions, columns: &ColumnOptions
     let mut lines = Lines::open(path)?;
     if !lines.next_record()? {
         return Err(Error::Empty { file: lines.file });
+    }
+    if looks_binary(&lines.buf) {
+        return Err(Error::Binary { file: lines.file, line: lines.line });
     }
     let delim = detect_delimiter(&lines.buf);
     let mut ranges: Vec<Range<usize>> = Vec::new();
@@ -1089,5 +1092,10 @@ mod tests {
         let p = write(dir.path(), "s.csv", "gene;A;B\ng1;1;2\n");
         let e = read_counts(&p, &ReadOptions::default()).unwrap_err().to_string();
         assert!(e.contains("s.csv:1: header `gene;A;B` is separated by semicolons"), "{e}");
+        // A BAM (or any binary file) is named as such, not as a semicolon file.
+        let bam = dir.path().join("x.bam");
+        std::fs::write(&bam, b"BAM\x01\x05\0\0\0@HD;\xff\x02\n").unwrap();
+        let e = read_counts(&bam, &ReadOptions::default()).unwrap_err().to_string();
+        assert!(e.contains("x.bam:1: not a text table"), "{e}");
     }
 }

@@ -50,6 +50,18 @@ pub enum Error {
         /// The start of the header.
         text: String,
     },
+    /// The header line holds binary data (NUL bytes, or bytes that are not UTF-8 next to
+    /// control bytes): not a text table, e.g. a BAM file or an archive.
+    #[error(
+        "{file}:{line}: not a text table (the first line holds binary bytes); expected a tab- or \
+         comma-separated text file, plain or gzip"
+    )]
+    Binary {
+        /// The file as given.
+        file: String,
+        /// The header line.
+        line: u64,
+    },
     /// The first column of a sample sheet holds the row numbers 1, 2, …, n that R's
     /// `write.csv`/`write.table` add by default (`row.names = TRUE`).
     #[error(

@@ -226,6 +226,15 @@ pub(crate) fn field_str(line: &[u8], r: &Range<usize>) -> String {
     printable(String::from_utf8_lossy(&line[r.clone()]).trim())
 }
 
+/// Whether a line is binary data rather than text: it holds a NUL byte, or it is not valid
+/// UTF-8 and holds a control byte other than tab, CR and ESC. (A text table in Latin-1 is not
+/// valid UTF-8 but has no control bytes; a name with an ESC sequence is text.)
+pub(crate) fn looks_binary(line: &[u8]) -> bool {
+    line.contains(&0)
+        || (std::str::from_utf8(line).is_err()
+            && line.iter().any(|&b| b < 0x20 && !matches!(b, b'\t' | b'\r' | 0x1b)))
+}
+
 /// Text safe to print on a terminal: control characters (ESC, NUL, CR, …) are written as Rust
 /// escapes (`\u{1b}`, `\u{0}`, `\r`), so a binary file cannot drive the terminal through an error
 /// message. Other text is returned unchanged.
@@ -264,6 +273,14 @@ mod tests {
         assert_eq!(fields("g\t1\t\t2", b'\t'), ["g", "1", "", "2"]);
         assert_eq!(fields("\"g,1\",\"2\",3", b','), ["g,1", "2", "3"]);
         assert_eq!(fields("", b','), [""]);
+    }
+
+    #[test]
+    fn binary_lines() {
+        assert!(looks_binary(b"BAM\x01\0\0"));
+        assert!(looks_binary(b"\xff\x02abc"));
+        assert!(!looks_binary(b"gene\tG\xe8ne\tS1"), "Latin-1 text is text");
+        assert!(!looks_binary(b"gene\tA\x1b[2J\tB"));
     }
 
     #[test]
