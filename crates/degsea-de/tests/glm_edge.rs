@@ -83,7 +83,7 @@ fn case(name: &str, formula: &str) {
         offset: &offset,
         dispersion: Dispersion::PerGene(&trended),
     };
-    let fit = glm_ql_fit(&input, &ave);
+    let fit = glm_ql_fit(&input, &ave, false);
     let ql = glm_ql_ftest(&input, &fit, design.tested);
     let lrt_input = FitInput { dispersion: Dispersion::PerGene(&tagwise), ..input };
     let gfit = glm_fit(&lrt_input, GLMFIT_PRIOR_COUNT, None);

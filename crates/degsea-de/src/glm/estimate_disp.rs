@@ -313,7 +313,7 @@ pub fn estimate_disp(
                 .zip(&df)
                 .map(|(&dev, &d)| if d == 0.0 { 0.0 } else { (dev / d).max(0.0) })
                 .collect();
-            Ok(squeeze_var(&s2, &df, Some(covariate)).df_prior.first().copied().unwrap_or(0.0))
+            Ok(squeeze_var(&s2, &df, Some(covariate), false).df_prior.first().copied().unwrap_or(0.0))
         },
     )?;
     // Genes outside `sel` take the trend at the selected gene of smallest AveLogCPM (first).

@@ -54,21 +54,21 @@ pub fn resid_df(zero: &Array2<bool>, design: &ndarray::ArrayView2<'_, f64>) -> V
 
 /// edgeR `glmQLFit.default` with `abundance.trend = TRUE`: `glmFit` with the given (usually
 /// trended) dispersions, zero-fit-adjusted residual df, `s² = deviance/df`, and limma's
-/// `squeezeVar` with `AveLogCPM` as covariate (`robust = FALSE`; limma's `fitFDistRobustly`
-/// is not ported yet).
+/// `squeezeVar` with `AveLogCPM` as covariate — with `robust`, limma's `fitFDistRobustly`
+/// (`glmQLFit(robust = TRUE)`, default `winsor.tail.p = c(0.05, 0.1)`).
 ///
 /// # References
 /// edgeR 3.40.2 `R/glmQLFit.R`; Lund, Nettleton, McCarthy & Smyth (2012), *Stat. Appl. Genet.
 /// Mol. Biol.* 11:5; Lun, Chen & Smyth (2016), *Methods Mol. Biol.* 1418:391.
 #[doc(alias = "glmQLFit")]
-pub fn glm_ql_fit(input: &FitInput<'_>, ave_log_cpm: &[f64]) -> QlFit {
+pub fn glm_ql_fit(input: &FitInput<'_>, ave_log_cpm: &[f64], robust: bool) -> QlFit {
     let glm = glm_fit(input, GLMFIT_PRIOR_COUNT, None);
     let zero =
         ndarray::Zip::from(&glm.fitted).and(&input.counts).map_collect(|&m, &y| m < ZERO_FIT && y < ZERO_FIT);
     let df = resid_df(&zero, &input.design);
     let s2: Vec<f64> =
         glm.deviance.iter().zip(&df).map(|(&d, &f)| if f == 0.0 { 0.0 } else { (d / f).max(0.0) }).collect();
-    let squeezed = squeeze_var(&s2, &df, Some(ave_log_cpm));
+    let squeezed = squeeze_var(&s2, &df, Some(ave_log_cpm), robust);
     QlFit { glm, df_residual_zeros: df, s2, squeezed }
 }
 
