@@ -5,10 +5,11 @@ use std::path::PathBuf;
 
 use anyhow::Context as _;
 use degsea_core::Contrast;
+use degsea_core::formula::Formula;
 use degsea_de::classic::DispersionMethod;
 use degsea_de::norm::Method;
 use degsea_gsea::{GseaOptions, ScoreType};
-use degsea_pipeline::de::DeOptions;
+use degsea_pipeline::de::{DeOptions, DeTest};
 use degsea_pipeline::inputs::CountInputs;
 
 /// Input flags of the commands that start from counts.
@@ -74,15 +75,81 @@ pub(crate) struct DeParams {
     pub(crate) norm: Method,
 }
 
+/// The DE test of `--method` (`degsea de`) / `--de-method` (`degsea run`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub(crate) enum TestArg {
+    /// edgeR quasi-likelihood F-test (glmQLFit + glmQLFTest); the default with --design.
+    Ql,
+    /// edgeR likelihood-ratio test (glmFit + glmLRT, tagwise dispersions).
+    Lrt,
+    /// edgeR classic exact test (two groups, no covariates); the default without --design.
+    Exact,
+}
+
+impl From<TestArg> for DeTest {
+    fn from(t: TestArg) -> Self {
+        match t {
+            TestArg::Ql => Self::QuasiLikelihood,
+            TestArg::Lrt => Self::LikelihoodRatio,
+            TestArg::Exact => Self::Exact,
+        }
+    }
+}
+
+/// The model flag shared by `degsea de` and `degsea run`.
+#[derive(Debug, Clone, clap::Args)]
+pub(crate) struct DesignArgs {
+    /// Model formula with covariates from sample-sheet columns, e.g. "~ batch + condition"
+    /// (main effects, intercept always; `factor(col)` codes a numeric column as a factor). The
+    /// contrast's column is the tested, last coefficient. Fitted with edgeR's GLMs
+    /// (estimateDisp with the design, then the QL F-test or the LR test).
+    #[arg(long, value_name = "FORMULA")]
+    pub(crate) design: Option<String>,
+    /// QL test: robust empirical Bayes for the QL dispersions (edgeR glmQLFit(robust = TRUE),
+    /// limma fitFDistRobustly): outlying genes get less prior weight.
+    #[arg(long)]
+    pub(crate) robust: bool,
+}
+
 impl DeParams {
-    /// The pipeline's DE options.
-    pub(crate) fn options(&self) -> DeOptions {
-        DeOptions {
+    /// The pipeline's DE options, with the model flags (`flag` names the test flag in errors).
+    pub(crate) fn options(
+        &self,
+        design: &DesignArgs,
+        test: Option<TestArg>,
+        flag: &str,
+    ) -> anyhow::Result<DeOptions> {
+        let formula =
+            design.design.as_deref().map(|f| f.parse::<Formula>().context("--design")).transpose()?;
+        if test == Some(TestArg::Exact)
+            && let Some(f) = formula.as_ref().filter(|f| !f.terms.is_empty())
+        {
+            anyhow::bail!(
+                "{flag} exact compares two groups and cannot adjust for the covariates of --design \
+                 `{f}`; use {flag} ql (the default with --design) or {flag} lrt"
+            );
+        }
+        if design.robust && matches!(test, Some(TestArg::Lrt | TestArg::Exact)) {
+            anyhow::bail!(
+                "--robust applies to the QL F-test ({flag} ql), not to {flag} {}",
+                match test {
+                    Some(TestArg::Lrt) => "lrt",
+                    _ => "exact",
+                }
+            );
+        }
+        if design.robust && formula.is_none() && test.is_none() {
+            anyhow::bail!("--robust applies to the QL F-test: give --design FORMULA or {flag} ql");
+        }
+        Ok(DeOptions {
             dispersion: self.dispersion,
             prior_df: self.prior_df,
             no_filter: self.no_filter,
             norm: self.norm,
-        }
+            formula,
+            test: test.map(DeTest::from),
+            robust: design.robust,
+        })
     }
 }
 

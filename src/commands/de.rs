@@ -1,10 +1,11 @@
-//! `degsea de`: edgeR 3.40.2's classic two-group pipeline (job: [`degsea_pipeline::de`]).
+//! `degsea de`: edgeR 3.40.2's classic two-group pipeline, or its GLM pipelines with
+//! `--design` (job: [`degsea_pipeline::de`]).
 
 use std::path::PathBuf;
 
 use degsea_pipeline::de::DeConfig;
 
-use super::args::{DeParams, InputArgs, command_line, contrast};
+use super::args::{DeParams, DesignArgs, InputArgs, TestArg, command_line, contrast};
 
 /// Arguments of `degsea de`.
 #[derive(Debug, clap::Args)]
@@ -20,6 +21,12 @@ pub(crate) struct Args {
     out: PathBuf,
     #[command(flatten)]
     params: DeParams,
+    #[command(flatten)]
+    model: DesignArgs,
+    /// DE test: ql (default with --design), lrt, or exact (default without --design; two
+    /// groups only).
+    #[arg(long, value_enum, value_name = "ql|lrt|exact")]
+    method: Option<TestArg>,
     /// Also write de.json (the de.tsv rows as a JSON array).
     #[arg(long)]
     json: bool,
@@ -34,7 +41,7 @@ pub(crate) fn run(args: Args) -> anyhow::Result<()> {
         inputs: args.input.inputs(),
         contrast: contrast(&args.contrast)?,
         out: args.out,
-        options: args.params.options(),
+        options: args.params.options(&args.model, args.method, "--method")?,
         json: args.json,
         seed: args.seed,
         command_line: command_line(),

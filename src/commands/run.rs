@@ -6,7 +6,7 @@ use std::path::PathBuf;
 use degsea_de::rank::RankMetric;
 use degsea_pipeline::run::RunConfig;
 
-use super::args::{DeParams, GseaParams, InputArgs, check_fdr, command_line, contrast};
+use super::args::{DeParams, DesignArgs, GseaParams, InputArgs, TestArg, check_fdr, command_line, contrast};
 
 /// Ranking metric of `--rank-by`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
@@ -44,6 +44,12 @@ pub(crate) struct Args {
     out: PathBuf,
     #[command(flatten)]
     de: DeParams,
+    #[command(flatten)]
+    model: DesignArgs,
+    /// DE test: ql (default with --design), lrt, or exact (default without --design; two
+    /// groups only). (`--method` is GSEA's p-value method in this command.)
+    #[arg(long, value_enum, value_name = "ql|lrt|exact")]
+    de_method: Option<TestArg>,
     /// Ranking metric for GSEA.
     #[arg(long, value_enum, default_value_t = RankBy::Z)]
     rank_by: RankBy,
@@ -72,7 +78,7 @@ pub(crate) fn run(args: Args) -> anyhow::Result<()> {
         inputs: args.input.inputs(),
         contrasts: args.contrast.iter().map(|c| contrast(c)).collect::<anyhow::Result<_>>()?,
         out: args.out,
-        de: args.de.options(),
+        de: args.de.options(&args.model, args.de_method, "--de-method")?,
         rank_by: args.rank_by.into(),
         gene_map: args.gene_map,
         gsea: args.gsea.options(),

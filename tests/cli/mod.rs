@@ -4,6 +4,7 @@ mod basics;
 mod count;
 mod de;
 mod errors;
+mod glm;
 mod gsea;
 mod inputs;
 mod manifest;

@@ -173,6 +173,7 @@ impl Contrast {
             dropped: Vec::new(),
             test_label: self.test_levels.join("+"),
             reference_label: self.reference_levels.join("+"),
+            model: None,
         };
         for (j, s) in matrix_samples.iter().enumerate() {
             let level = &values[sheet.position(s).expect("checked above")];

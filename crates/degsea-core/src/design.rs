@@ -3,11 +3,13 @@
 //! ([`crate::Contrast::resolve`]) and handed to filtering, normalisation, DE, normalize and the
 //! plots, so that nothing re-derives the groups.
 //!
-//! A design today is two groups of one sheet column (merged levels allowed). Designs with
+//! A design is two groups of one sheet column (merged levels allowed). Designs with
 //! covariates (`~ batch + group`, edgeR's GLM path) extend it with a design matrix built from
-//! further sheet columns; the two-group membership stays the tested coefficient.
+//! further sheet columns ([`SampleDesign::with_formula`]); the two-group membership stays the
+//! tested, last coefficient.
 
-use crate::Contrast;
+use crate::formula::{Design, Formula};
+use crate::{Contrast, Result, SampleSheet};
 
 /// A matrix sample left out of the analysis, and why.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -30,8 +32,9 @@ impl DroppedSample {
     }
 }
 
-/// A contrast resolved against a count matrix: the analysed samples and their groups.
-#[derive(Debug, Clone, PartialEq, Eq)]
+/// A contrast resolved against a count matrix: the analysed samples and their groups, and
+/// optionally the design matrix of a formula with covariates.
+#[derive(Debug, Clone, PartialEq)]
 pub struct SampleDesign {
     /// The contrast it was built from.
     pub contrast: Contrast,
@@ -47,6 +50,18 @@ pub struct SampleDesign {
     pub test_label: String,
     /// Display label of the reference group.
     pub reference_label: String,
+    /// The formula and its design matrix (rows follow `samples`) when the analysis adjusts for
+    /// covariates; `None` for the classic two-group comparison.
+    pub model: Option<Model>,
+}
+
+/// A formula with covariates and its design matrix for one contrast's samples.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Model {
+    /// The formula as parsed.
+    pub formula: Formula,
+    /// Its design matrix for the analysed samples.
+    pub design: Design,
 }
 
 impl SampleDesign {
@@ -71,6 +86,18 @@ impl SampleDesign {
             .iter()
             .map(|&t| if t { self.test_label.as_str() } else { self.reference_label.as_str() })
             .collect()
+    }
+
+    /// Adds the design matrix of `formula` (built from `sheet` for the analysed samples,
+    /// [`Formula::design`]): the contrast's two groups become its last, tested coefficient.
+    ///
+    /// # Errors
+    /// As [`Formula::design`]: unknown column, missing value, one-level factor, rank
+    /// deficiency, no residual degrees of freedom.
+    pub fn with_formula(mut self, formula: &Formula, sheet: &SampleSheet) -> Result<Self> {
+        let design = formula.design(sheet, &self)?;
+        self.model = Some(Model { formula: formula.clone(), design });
+        Ok(self)
     }
 
     /// Names of the dropped samples.

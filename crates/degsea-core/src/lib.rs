@@ -27,7 +27,7 @@ mod samples;
 
 pub use contrast::{Contrast, MIN_GROUP_SIZE};
 pub use counts::CountMatrix;
-pub use design::{DroppedSample, SampleDesign};
+pub use design::{DroppedSample, Model, SampleDesign};
 pub use error::{Error, Result};
 pub use genemap::GeneMap;
 pub use genesets::{GeneSet, GeneSetCollection};

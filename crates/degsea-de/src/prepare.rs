@@ -6,6 +6,7 @@ use ndarray::Array2;
 use crate::classic::{ClassicOptions, DeResult, classic_de};
 use crate::cpm::{effective_lib_sizes, log_cpm};
 use crate::filter::{FilterOptions, filter_by_expr};
+use crate::glm::filter::filter_by_expr_design;
 use crate::norm::{Method, calc_norm_factors_named};
 use crate::{Error, Result};
 
@@ -71,7 +72,8 @@ impl Prepared {
 /// 1. selects the matrix columns of the contrast (`groups.columns`, samples of other levels
 ///    are dropped) and their groups (0 = reference, 1 = test);
 /// 2. `filterByExpr(DGEList(counts, group = group))` with `opts.filter` (skipped with
-///    `opts.no_filter`);
+///    `opts.no_filter`), or `filterByExpr(y, design)` when the design has a model with
+///    covariates (GLM.md G2);
 /// 3. `y[keep, , keep.lib.sizes = FALSE]`: library sizes recomputed on the kept genes;
 /// 4. `calcNormFactors(y, method = opts.method)`.
 ///
@@ -119,6 +121,8 @@ pub fn prepare(matrix: &CountMatrix, groups: &SampleDesign, opts: &PrepareOption
     }
     let keep = if opts.no_filter {
         vec![true; selected.n_genes()]
+    } else if let Some(model) = &groups.model {
+        filter_by_expr_design(&selected.counts(), &lib0, &model.design.matrix.view(), &opts.filter)?
     } else {
         filter_by_expr(&selected.counts(), &lib0, &group, &opts.filter)?
     };

@@ -1,6 +1,8 @@
 //! `de.tsv` / `de.json`: edgeR `topTags` columns in topTags order, plus the dispersion each gene
-//! was tested with — `gene logFC logCPM PValue FDR dispersion` — and the reader `degsea plot`
-//! uses to re-draw a volcano from an output folder.
+//! was tested with — `gene logFC logCPM PValue FDR dispersion` for the exact test, with the test
+//! statistic after `logCPM` for the GLM tests (`… logCPM F PValue …` for `glmQLFTest`,
+//! `… logCPM LR PValue …` for `glmLRT`) — and the reader `degsea plot` uses to re-draw a volcano
+//! from an output folder.
 //!
 //! ```
 //! let genes = ["g1".to_owned(), "g2".to_owned()];
@@ -11,6 +13,7 @@
 //!     p_value: &[0.5, 1e-6],
 //!     fdr: &[0.5, 2e-6],
 //!     dispersion: &[0.1, 0.1],
+//!     statistic: None,
 //!     order: &[1, 0],
 //! };
 //! let mut out = Vec::new();
@@ -19,6 +22,13 @@
 //!     String::from_utf8(out).unwrap(),
 //!     "gene\tlogFC\tlogCPM\tPValue\tFDR\tdispersion\ng2\t-0.25\t2\t1e-6\t2e-6\t0.1\ng1\t1.5\t3\t0.5\t0.5\t0.1\n"
 //! );
+//! let t = degsea_io::de_table::DeColumns {
+//!     statistic: Some(degsea_io::de_table::Statistic { name: "F", values: &[0.4, 30.0] }),
+//!     ..t
+//! };
+//! let mut out = Vec::new();
+//! t.write_tsv(&mut out)?;
+//! assert!(String::from_utf8(out).unwrap().starts_with("gene\tlogFC\tlogCPM\tF\tPValue\tFDR\tdispersion\ng2\t-0.25\t2\t30\t"));
 //! # Ok::<(), std::io::Error>(())
 //! ```
 
@@ -32,8 +42,17 @@ use crate::manifest::num;
 use crate::results::{number, read_columns};
 use crate::table::write_f64;
 
-/// The header of `de.tsv`.
+/// The header of `de.tsv` for the exact test (no statistic column).
 pub const HEADER: &str = "gene\tlogFC\tlogCPM\tPValue\tFDR\tdispersion";
+
+/// A test statistic column of `topTags` (`F` of `glmQLFTest`, `LR` of `glmLRT`).
+#[derive(Debug, Clone, Copy)]
+pub struct Statistic<'a> {
+    /// Column name as topTags prints it.
+    pub name: &'a str,
+    /// One value per analysed gene.
+    pub values: &'a [f64],
+}
 
 /// A DE result as columns (gene order of the analysis) and the row order to write.
 #[derive(Debug, Clone, Copy)]
@@ -50,6 +69,8 @@ pub struct DeColumns<'a> {
     pub fdr: &'a [f64],
     /// Dispersion each gene was tested with.
     pub dispersion: &'a [f64],
+    /// The test statistic, written after `logCPM` (GLM tests); `None` for the exact test.
+    pub statistic: Option<Statistic<'a>>,
     /// Row order (indices into the columns), e.g. topTags order.
     pub order: &'a [usize],
 }
@@ -57,10 +78,18 @@ pub struct DeColumns<'a> {
 impl DeColumns<'_> {
     /// Writes `de.tsv` (shortest round-trip numbers, `NA` for NaN).
     pub fn write_tsv(&self, w: &mut impl Write) -> io::Result<()> {
-        writeln!(w, "{HEADER}")?;
+        match self.statistic {
+            None => writeln!(w, "{HEADER}")?,
+            Some(s) => writeln!(w, "gene\tlogFC\tlogCPM\t{}\tPValue\tFDR\tdispersion", s.name)?,
+        }
         for &i in self.order {
             w.write_all(self.genes[i].as_bytes())?;
-            for v in [self.log_fc[i], self.log_cpm[i], self.p_value[i], self.fdr[i], self.dispersion[i]] {
+            let stat = self.statistic.map(|s| s.values[i]);
+            for v in [self.log_fc[i], self.log_cpm[i]].into_iter().chain(stat).chain([
+                self.p_value[i],
+                self.fdr[i],
+                self.dispersion[i],
+            ]) {
                 w.write_all(b"\t")?;
                 write_f64(w, v)?;
             }
@@ -75,14 +104,18 @@ impl DeColumns<'_> {
             self.order
                 .iter()
                 .map(|&i| {
-                    json!({
+                    let mut row = json!({
                         "gene": self.genes[i],
                         "logFC": num(self.log_fc[i]),
                         "logCPM": num(self.log_cpm[i]),
                         "PValue": num(self.p_value[i]),
                         "FDR": num(self.fdr[i]),
                         "dispersion": num(self.dispersion[i]),
-                    })
+                    });
+                    if let (Some(s), Value::Object(o)) = (self.statistic, &mut row) {
+                        o.insert(s.name.to_owned(), num(s.values[i]));
+                    }
+                    row
                 })
                 .collect(),
         )

@@ -1,23 +1,28 @@
 //! The `de` job: edgeR 3.40.2's classic two-group pipeline — filterByExpr, normalisation, qCML
-//! common and tagwise dispersion, exact test, BH FDR — for one [`SampleDesign`], and the tables
-//! it writes (`de.tsv`, `filter.tsv`, `norm_factors.tsv`, optionally `de.json`).
+//! common and tagwise dispersion, exact test, BH FDR — for one [`SampleDesign`], or, for a design
+//! with covariates (`SampleDesign::model`), edgeR's GLM pipeline — `filterByExpr(y, design)`,
+//! `estimateDisp(y, design)`, then `glmQLFit` + `glmQLFTest` or `glmFit` + `glmLRT` (GLM.md G0) —
+//! and the tables it writes (`de.tsv`, `filter.tsv`, `norm_factors.tsv`, optionally `de.json`).
 
 use std::path::{Path, PathBuf};
 use std::time::Instant;
 
 use anyhow::Context as _;
+use degsea_core::formula::{Formula, Term};
 use degsea_core::{CountMatrix, SampleDesign};
 use degsea_de::classic::{ClassicOptions, DeResult, DispersionMethod};
 use degsea_de::dispersion::TagwiseDispOptions;
+use degsea_de::glm::de::{GlmDeResult, GlmTest, glm_de};
+use degsea_de::glm::estimate_disp::{DEFAULT_GRID_LENGTH, DEFAULT_GRID_RANGE, DEFAULT_MIN_ROW_SUM};
 use degsea_de::norm::Method;
 use degsea_de::{PrepareOptions, Prepared, prepare};
-use degsea_io::de_table::DeColumns;
+use degsea_io::de_table::{DeColumns, Statistic};
 use degsea_io::manifest::{FileDigest, Manifest, num};
 use degsea_io::norm_tables::{NormRow, write_filter, write_norm_factors};
 use degsea_io::output::OutputDir;
 use serde_json::{Value, json};
 
-use crate::inputs::{CountInputs, read_counts_and_sheet, resolve};
+use crate::inputs::{CountInputs, CountsAndSheet, read_counts_and_sheet, resolve};
 use crate::warnings::Warnings;
 use crate::{Timings, log, summarize_factors, write_manifest};
 
@@ -26,8 +31,30 @@ pub const EDGER_VERSION: &str = "3.40.2";
 /// FDR threshold used for the summary count in the log and run.json.
 pub const SUMMARY_FDR: f64 = 0.05;
 
+/// The test of the DE step.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum DeTest {
+    /// edgeR's classic exact test (two groups, no covariates).
+    Exact,
+    /// edgeR's quasi-likelihood F-test (`glmQLFit` + `glmQLFTest`).
+    QuasiLikelihood,
+    /// edgeR's likelihood-ratio test (`glmFit` + `glmLRT`).
+    LikelihoodRatio,
+}
+
+impl DeTest {
+    /// The name recorded in run.json (`exact`, `ql`, `lrt`).
+    pub fn name(self) -> &'static str {
+        match self {
+            Self::Exact => "exact",
+            Self::QuasiLikelihood => "ql",
+            Self::LikelihoodRatio => "lrt",
+        }
+    }
+}
+
 /// The DE options shared by the `de` and `run` jobs.
-#[derive(Debug, Clone, Copy)]
+#[derive(Debug, Clone)]
 pub struct DeOptions {
     /// Dispersion for the exact test: tagwise (edgeR's default), common, or a fixed value.
     pub dispersion: DispersionMethod,
@@ -37,6 +64,52 @@ pub struct DeOptions {
     pub no_filter: bool,
     /// Normalisation method (edgeR calcNormFactors).
     pub norm: Method,
+    /// A model formula with covariates (`~ batch + group`); the contrast's column is its
+    /// tested coefficient. `None`: the two groups alone.
+    pub formula: Option<Formula>,
+    /// The test; `None` takes the default: exact without a formula, QL with one.
+    pub test: Option<DeTest>,
+    /// QL only: limma's robust empirical Bayes for the QL dispersions (`glmQLFit(robust = TRUE)`).
+    pub robust: bool,
+}
+
+impl DeOptions {
+    /// The test to run: the one asked for, else exact without a formula and QL with one.
+    ///
+    /// # Errors
+    /// The exact test with a formula: it cannot adjust for covariates.
+    pub fn resolved_test(&self) -> anyhow::Result<DeTest> {
+        let test = match (self.test, &self.formula) {
+            (Some(DeTest::Exact), Some(f)) if !f.terms.is_empty() => anyhow::bail!(
+                "the exact test compares two groups and cannot adjust for the covariates of design \
+                 `{f}`; use the quasi-likelihood F-test (ql) or the likelihood-ratio test (lrt)"
+            ),
+            (Some(t), _) => t,
+            (None, Some(_)) => DeTest::QuasiLikelihood,
+            (None, None) => DeTest::Exact,
+        };
+        if self.robust && test != DeTest::QuasiLikelihood {
+            anyhow::bail!(
+                "robust empirical Bayes applies to the quasi-likelihood F-test (ql), not to the {} test",
+                test.name()
+            );
+        }
+        Ok(test)
+    }
+
+    /// The GLM formula for `column` (the contrast's column): the formula given, or `~ column`
+    /// when a GLM test is asked for without one; `None` for the exact test.
+    ///
+    /// # Errors
+    /// As [`DeOptions::resolved_test`].
+    pub fn glm_formula(&self, column: &str) -> anyhow::Result<Option<Formula>> {
+        Ok(match self.resolved_test()? {
+            DeTest::Exact => None,
+            _ => Some(self.formula.clone().unwrap_or_else(|| Formula {
+                terms: vec![Term { column: column.to_owned(), force_factor: false }],
+            })),
+        })
+    }
 }
 
 impl Default for DeOptions {
@@ -46,6 +119,9 @@ impl Default for DeOptions {
             prior_df: degsea_de::dispersion::DEFAULT_PRIOR_DF,
             no_filter: false,
             norm: Method::Tmm,
+            formula: None,
+            test: None,
+            robust: false,
         }
     }
 }
@@ -69,13 +145,16 @@ pub struct DeConfig {
     pub command_line: Vec<String>,
 }
 
-/// One contrast's DE: the prepared DGEList and the classic results, with the options used.
+/// One contrast's DE: the prepared DGEList and the results, with the options used.
 #[derive(Debug)]
 pub struct DeRun {
     /// Filtered, normalised counts of the design's samples.
     pub prepared: Prepared,
-    /// The exact-test results, in the row order of `prepared.counts`.
+    /// The results in the row order of `prepared.counts`: of the exact test, or the GLM test's
+    /// logFC, logCPM, p-value, FDR and dispersion (then `glm` holds the rest).
     pub result: DeResult,
+    /// The GLM results (statistic, dispersion estimates, QL priors) of a design with a model.
+    pub glm: Option<GlmDeResult>,
     /// Preprocessing options used.
     pub prepare_options: PrepareOptions,
     /// Classic-pipeline options used.
@@ -95,6 +174,10 @@ impl DeRun {
             p_value: &r.p_value,
             fdr: &r.fdr,
             dispersion: &r.dispersion,
+            statistic: self
+                .glm
+                .as_ref()
+                .map(|g| Statistic { name: g.test.statistic_name(), values: &g.statistic }),
             order,
         }
     }
@@ -138,6 +221,54 @@ pub fn analyse(
         summarize_factors(&prepared.norm_factors)
     ));
 
+    if let Some(model) = &design.model {
+        let test = match params.resolved_test()? {
+            DeTest::LikelihoodRatio => GlmTest::LikelihoodRatio,
+            _ => GlmTest::QuasiLikelihood { robust: params.robust },
+        };
+        let glm = glm_de(
+            &prepared.counts.counts(),
+            &prepared.eff_lib_sizes(),
+            &model.design.matrix.view(),
+            model.design.tested,
+            test,
+        )
+        .with_context(|| format!("design `{}`", model.formula))?;
+        timings.extend(glm.stage_seconds.iter().copied());
+        let rows_used = prepared
+            .counts
+            .counts()
+            .rows()
+            .into_iter()
+            .filter(|r| r.iter().map(|&c| f64::from(c)).sum::<f64>() >= DEFAULT_MIN_ROW_SUM)
+            .count();
+        let result = DeResult {
+            log_fc: glm.log_fc.clone(),
+            log_cpm: glm.log_cpm.clone(),
+            p_value: glm.p_value.clone(),
+            fdr: glm.fdr.clone(),
+            dispersion: glm.dispersion.clone(),
+            common_dispersion: glm.estimate.common,
+            common_genes_used: rows_used,
+            prior_n: glm.estimate.prior_n,
+            nonconverged: 0,
+            stage_seconds: glm.stage_seconds.clone(),
+        };
+        let n_sig = result.fdr.iter().filter(|&&f| f < SUMMARY_FDR).count();
+        log::info(&format!(
+            "design {} ({} coefficients, testing {}): common dispersion {:.6} (BCV {:.4}), prior df {:.2}; \
+             {} {n_sig} of {n_kept} genes at FDR < {SUMMARY_FDR}",
+            model.formula,
+            model.design.columns.len(),
+            model.design.columns[model.design.tested],
+            glm.estimate.common,
+            glm.estimate.common.sqrt(),
+            glm.estimate.prior_df,
+            if test == GlmTest::LikelihoodRatio { "LR test:" } else { "QL F-test:" },
+        ));
+        let options = ClassicOptions::default();
+        return Ok(DeRun { prepared, result, glm: Some(glm), prepare_options, options, timings });
+    }
     if let DispersionMethod::Fixed(v) = params.dispersion {
         warnings.push(format!(
             "using a fixed dispersion of {v} for every gene: without estimating it from replicates the \
@@ -184,7 +315,7 @@ pub fn analyse(
         "{common_text}{n_sig} of {n_kept} genes at FDR < {SUMMARY_FDR} ({} vs {})",
         design.test_label, design.reference_label
     ));
-    Ok(DeRun { prepared, result, prepare_options, options, timings })
+    Ok(DeRun { prepared, result, glm: None, prepare_options, options, timings })
 }
 
 /// The `norm_factors.tsv` rows of a prepared design.
@@ -255,7 +386,37 @@ pub fn dispersion_name(d: DispersionMethod) -> String {
 /// The DE parameters block of run.json.
 pub fn parameters_json(params: &DeOptions, run: &DeRun) -> Value {
     let (opts, options) = (&run.prepare_options, &run.options);
+    if let Some(glm) = &run.glm {
+        return json!({
+            "method": glm.test.name(),
+            "design": params.formula.as_ref().map(ToString::to_string),
+            "robust": matches!(glm.test, GlmTest::QuasiLikelihood { robust: true }),
+            "no_filter": params.no_filter,
+            "norm": params.norm.name(),
+            "filter": {
+                "min_count": opts.filter.min_count,
+                "min_total_count": opts.filter.min_total_count,
+                "large_n": opts.filter.large_n,
+                "min_prop": opts.filter.min_prop,
+                "min_sample_size": "1 / max(hat(design))",
+            },
+            "estimate_disp": {
+                "trend": "locfit",
+                "span": glm.estimate.span,
+                "grid_length": DEFAULT_GRID_LENGTH,
+                "grid_range": [DEFAULT_GRID_RANGE.0, DEFAULT_GRID_RANGE.1],
+                "min_row_sum": DEFAULT_MIN_ROW_SUM,
+            },
+            "glm_fit": {
+                "prior_count": degsea_de::glm::fit::GLMFIT_PRIOR_COUNT,
+                "dispersion": if glm.test == GlmTest::LikelihoodRatio { "tagwise" } else { "trended" },
+            },
+        });
+    }
     json!({
+        "method": DeTest::Exact.name(),
+        "design": Value::Null,
+        "robust": false,
         "dispersion": dispersion_name(params.dispersion),
         "prior_df": params.prior_df,
         "no_filter": params.no_filter,
@@ -282,9 +443,18 @@ pub fn parameters_json(params: &DeOptions, run: &DeRun) -> Value {
     })
 }
 
-/// The design block of run.json: contrast, groups, sample counts and dropped samples.
+/// The design block of run.json: contrast, groups, sample counts and dropped samples, and the
+/// model (formula, design columns, tested coefficient) of a design with covariates.
 pub fn design_json(design: &SampleDesign) -> Value {
+    let model = design.model.as_ref().map(|m| {
+        json!({
+            "formula": m.formula.to_string(),
+            "columns": m.design.columns,
+            "coefficient": m.design.columns[m.design.tested],
+        })
+    });
     json!({
+        "model": model,
         "contrast": design.contrast.to_string(),
         "test": design.test_label,
         "reference": design.reference_label,
@@ -299,10 +469,36 @@ pub fn design_json(design: &SampleDesign) -> Value {
     })
 }
 
+/// `{min, max}` of finite values (nulls when there are none).
+fn range_json(v: &[f64]) -> Value {
+    let finite = v.iter().copied().filter(|x| x.is_finite());
+    let lo = finite.clone().fold(f64::INFINITY, f64::min);
+    let hi = finite.fold(f64::NEG_INFINITY, f64::max);
+    json!({ "min": num(lo), "max": num(hi) })
+}
+
 /// The DE results block of run.json.
 pub fn results_json(run: &DeRun) -> Value {
     let r = &run.result;
+    let glm = run.glm.as_ref().map(|g| {
+        let e = &g.estimate;
+        let mut block = json!({
+            "statistic": g.test.statistic_name(),
+            "dispersion_prior_df": num(e.prior_df),
+            "dispersion_prior_n": num(e.prior_n),
+            "trended_dispersion": range_json(&e.trended),
+            "tagwise_dispersion": range_json(&e.tagwise),
+        });
+        if let (GlmTest::QuasiLikelihood { robust }, Value::Object(o)) = (g.test, &mut block) {
+            o.insert("robust".into(), json!(robust));
+            o.insert("ql_df_prior".into(), range_json(&g.ql_df_prior));
+            o.insert("ql_s2_prior".into(), range_json(&g.ql_s2_prior));
+        }
+        block
+    });
     json!({
+        "method": run.glm.as_ref().map_or(DeTest::Exact.name(), |g| g.test.name()),
+        "glm": glm,
         "genes_in": run.prepared.keep.len(),
         "genes_kept": run.prepared.n_kept(),
         "genes_used_for_common_dispersion": r.common_genes_used,
@@ -310,6 +506,28 @@ pub fn results_json(run: &DeRun) -> Value {
         "prior_n": num(r.prior_n),
         "genes_fdr_below_0.05": r.fdr.iter().filter(|&&f| f < SUMMARY_FDR).count(),
     })
+}
+
+/// Attaches the design matrix of the options' formula (or of `~ column` for a GLM test without
+/// one) to a resolved contrast; errors name the sample sheet.
+///
+/// # Errors
+/// The exact test with covariates; the formula's errors (unknown column, missing value, one
+/// level, rank deficiency, no residual df), prefixed with the sample sheet's name.
+pub fn with_model(
+    data: &CountsAndSheet,
+    design: SampleDesign,
+    options: &DeOptions,
+) -> anyhow::Result<SampleDesign> {
+    let Some(formula) = options.glm_formula(&design.contrast.column)? else { return Ok(design) };
+    let contrast = design.contrast.to_string();
+    let d = design.with_formula(&formula, &data.sheet).map_err(|e| {
+        anyhow::anyhow!("{}: {e} (design `{formula}`, contrast `{contrast}`)", data.sheet_name)
+    })?;
+    if let Some(m) = &d.model {
+        log::info(&format!("design {formula}: columns {}", m.design.columns.join(", ")));
+    }
+    Ok(d)
 }
 
 /// Runs the `de` job: reads, analyses, writes `de.tsv`, `filter.tsv`, `norm_factors.tsv`,
@@ -322,7 +540,7 @@ pub fn run(config: &DeConfig) -> anyhow::Result<DeRun> {
     let mut out = crate::output::open_folder(&config.out, &config.inputs.paths().collect::<Vec<_>>())?;
     let clock = Instant::now();
     let data = read_counts_and_sheet(&config.inputs)?;
-    let design = resolve(&data, &config.contrast)?;
+    let design = with_model(&data, resolve(&data, &config.contrast)?, &config.options)?;
     timings.push("read", clock.elapsed().as_secs_f64());
     let de_run = analyse(&data.table.matrix, &design, &config.options, &mut warnings)?;
     timings.extend(&de_run.timings);

@@ -73,8 +73,11 @@ pub fn run(config: &RunConfig) -> anyhow::Result<()> {
     let data = read_counts_and_sheet(&config.inputs)?;
     let read_seconds = clock.elapsed().as_secs_f64();
     // Resolve every contrast and load every input before any work, so bad input fails fast.
-    let designs: Vec<SampleDesign> =
-        config.contrasts.iter().map(|c| resolve(&data, c)).collect::<anyhow::Result<_>>()?;
+    let designs: Vec<SampleDesign> = config
+        .contrasts
+        .iter()
+        .map(|c| de::with_model(&data, resolve(&data, c)?, &config.de))
+        .collect::<anyhow::Result<_>>()?;
     let collections = degsea_io::genesets::load_all(&config.genesets)?;
     let user_map = match &config.gene_map {
         Some(p) => Some(NamedMap { map: degsea_io::genemap::read(p)?, name: p.display().to_string() }),
@@ -125,7 +128,8 @@ impl Job<'_> {
         let mut timings = Timings::default();
         timings.push("read", read_seconds);
         let progress = Progress::new();
-        progress.stage(&format!("{contrast}: dispersion and exact test"));
+        let test = if self.design.model.is_some() { "GLM fit and test" } else { "exact test" };
+        progress.stage(&format!("{contrast}: dispersion and {test}"));
 
         let de_run = de::analyse(&self.data.table.matrix, self.design, &config.de, &mut warnings)?;
         timings.extend(&de_run.timings);

@@ -6,17 +6,20 @@
 //! * [`deviance`] — `nbinomDeviance` with edgeR's unit-deviance regimes;
 //! * [`levenberg`], [`oneway`], [`fit`] — `glmFit` (`mglmLevenberg`, `mglmOneWay`, `predFC`);
 //! * [`lrt`] — `glmLRT` for one coefficient;
-//! * [`squeeze`] — limma's `fitFDist` (natural-spline trend), `squeezeVar`, `trigammaInverse`;
+//! * [`squeeze`] — limma's `fitFDist` (natural-spline trend), `fitFDistRobustly`, `squeezeVar`,
+//!   `trigammaInverse`;
 //! * [`ql`] — `glmQLFit` (`.residDF`, QL dispersions) and `glmQLFTest` (Poisson bound);
 //! * [`linalg`] — the small dense routines these need;
 //! * [`locfit`] — locfit's local-constant fit with its adaptive-tree evaluation, as edgeR's
 //!   `locfitByCol` uses it for the dispersion trend;
 //! * [`apl`] — the Cox–Reid adjusted profile log-likelihood (`adjustedProfileLik`);
-//! * [`estimate_disp`] — `estimateDisp` with a design (APL grid, common, locfit trend, tagwise).
+//! * [`estimate_disp`] — `estimateDisp` with a design (APL grid, common, locfit trend, tagwise);
+//! * [`de`] — the whole G0 session for one coefficient (QL F-test or LR test, BH, topTags).
 //!
-//! Not yet ported: limma's `fitFDistRobustly` (`glmQLFit(robust = TRUE)`).
+//! `glmQLFit(robust = TRUE)` uses limma's `fitFDistRobustly` ([`squeeze::fit_f_dist_robustly`]).
 
 pub mod apl;
+pub mod de;
 pub mod deviance;
 pub mod estimate_disp;
 pub mod filter;
