@@ -4,7 +4,7 @@
 use std::path::PathBuf;
 
 use degsea_pipeline::simulate::SimulateConfig;
-use degsea_sim::{GroupSpec, Plant, SimulationOptions};
+use degsea_sim::{CovariateSpec, GroupSpec, Plant, SimulationOptions};
 
 /// Arguments of `degsea simulate`.
 #[derive(Debug, clap::Args)]
@@ -59,6 +59,12 @@ pub(crate) struct Args {
     /// S.d. of those random log2 fold changes.
     #[arg(long, value_name = "SD", default_value_t = degsea_sim::DEFAULT_BACKGROUND_SD)]
     background_sd: f64,
+    /// A covariate column with its own effects, `NAME:LEVEL=N,LEVEL=N[:FRACTION[:SD]]`
+    /// (repeatable): levels assigned to samples at random; each non-first level moves FRACTION
+    /// of the genes (default 0.1) by N(0, SD²) in log2 (default SD 1). E.g.
+    /// `stage:I=13,II=11,III=15` or a batch shift `batch:A=19,B=19:1:0.2`.
+    #[arg(long, value_name = "SPEC")]
+    covariate: Vec<String>,
     /// Name genes by Ensembl gene id instead of symbol (genes without an id are left out).
     #[arg(long)]
     ensembl: bool,
@@ -74,6 +80,8 @@ pub(crate) struct Args {
 pub(crate) fn run(args: Args) -> anyhow::Result<()> {
     let groups: GroupSpec = args.groups.parse()?;
     let plants = args.plant.iter().map(|p| p.parse::<Plant>()).collect::<Result<Vec<_>, _>>()?;
+    let covariates =
+        args.covariate.iter().map(|c| c.parse::<CovariateSpec>()).collect::<Result<Vec<_>, _>>()?;
     let test_levels = match &args.test {
         Some(t) => degsea_sim::parse_levels(t)?,
         None => Vec::new(),
@@ -93,6 +101,7 @@ pub(crate) fn run(args: Args) -> anyhow::Result<()> {
         composition_genes: args.composition_genes,
         background_fraction: args.background_fraction,
         background_sd: args.background_sd,
+        covariates,
         seed: args.seed,
     };
     degsea_pipeline::simulate::run(&SimulateConfig {

@@ -131,18 +131,27 @@ fn write_outputs(
     w.flush()?;
 
     let mut w = out.create("samples.tsv")?;
-    let column = &options.group_column;
-    writeln!(w, "sample\t{column}")?;
-    let levels = cohort.samples.column(column).expect("the sheet has the group column");
-    for (id, level) in cohort.samples.ids().iter().zip(levels) {
-        writeln!(w, "{id}\t{level}")?;
+    let columns = cohort.samples.columns();
+    writeln!(w, "sample\t{}", columns.join("\t"))?;
+    let values: Vec<&[String]> =
+        columns.iter().map(|c| cohort.samples.column(c).expect("the sheet has its columns")).collect();
+    for (j, id) in cohort.samples.ids().iter().enumerate() {
+        w.write_all(id.as_bytes())?;
+        for v in &values {
+            write!(w, "\t{}", v[j])?;
+        }
+        writeln!(w)?;
     }
     w.flush()?;
 
     let mut w = out.create("truth.tsv")?;
-    writeln!(w, "gene\tsymbol\tlog2FC\tkind\tsets\tbase_mean\tdispersion")?;
+    write!(w, "gene\tsymbol\tlog2FC\tkind\tsets\tbase_mean\tdispersion")?;
+    for e in &cohort.covariate_effects {
+        write!(w, "\t{e}")?;
+    }
+    writeln!(w)?;
     for t in &cohort.truth {
-        writeln!(
+        write!(
             w,
             "{}\t{}\t{}\t{}\t{}\t{}\t{}",
             t.gene,
@@ -153,6 +162,10 @@ fn write_outputs(
             fmt_f64(t.base_mean),
             fmt_f64(t.dispersion)
         )?;
+        for &e in &t.covariate_log2_effects {
+            write!(w, "\t{}", fmt_f64(e))?;
+        }
+        writeln!(w)?;
     }
     w.flush()?;
 
@@ -191,6 +204,21 @@ fn write_outputs(
         "n_synthetic_genes": cohort.n_synthetic,
         "expected_library_sizes": cohort.library_sizes,
     });
+    let mut manifest = manifest;
+    if !options.covariates.is_empty() {
+        manifest["covariates"] = serde_json::json!(
+            options
+                .covariates
+                .iter()
+                .map(|c| serde_json::json!({
+                    "column": c.name,
+                    "levels": c.levels.to_string(),
+                    "fraction": c.fraction,
+                    "sd": c.sd,
+                }))
+                .collect::<Vec<_>>()
+        );
+    }
     let mut w = out.create("simulation.json")?;
     serde_json::to_writer_pretty(&mut w, &manifest)?;
     writeln!(w)?;

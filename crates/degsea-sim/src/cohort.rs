@@ -7,7 +7,7 @@ use ndarray::Array2;
 
 use crate::dist::{gamma, negative_binomial};
 use crate::rng::Rng;
-use crate::{Error, GroupSpec, Plant, Result};
+use crate::{CovariateSpec, Error, GroupSpec, Plant, Result};
 
 /// Default number of genes (`--genes`), about the number of protein-coding human genes.
 pub const DEFAULT_N_GENES: usize = 20_000;
@@ -62,6 +62,9 @@ const STREAM_EXPRESSION: u32 = 4;
 const STREAM_DISPERSION: u32 = 5;
 const STREAM_SAMPLES: u32 = 6;
 const STREAM_COUNTS: u32 = 7;
+/// Covariate `k` draws its sample assignment from stream `STREAM_COVARIATES + 2k` and its gene
+/// effects from the next one.
+const STREAM_COVARIATES: u32 = 8;
 
 /// Every setting of a simulation. [`SimulationOptions::new`] fills in the defaults.
 #[derive(Debug, Clone, PartialEq)]
@@ -94,6 +97,8 @@ pub struct SimulationOptions {
     pub background_fraction: f64,
     /// S.d. of those random log2 fold changes.
     pub background_sd: f64,
+    /// Covariates with their own effects (sample-sheet columns after the group).
+    pub covariates: Vec<CovariateSpec>,
     /// Seed of every random stream.
     pub seed: u64,
 }
@@ -122,6 +127,7 @@ impl SimulationOptions {
             composition_genes: DEFAULT_COMPOSITION_GENES,
             background_fraction: DEFAULT_BACKGROUND_FRACTION,
             background_sd: DEFAULT_BACKGROUND_SD,
+            covariates: Vec::new(),
             seed: 1,
         }
     }
@@ -208,6 +214,19 @@ impl SimulationOptions {
                 column.escape_default()
             )));
         }
+        let n_samples = self.groups.n_samples();
+        for (k, c) in self.covariates.iter().enumerate() {
+            let bad = |reason: String| Error::CovariateSpec { spec: c.to_string(), reason };
+            if c.levels.n_samples() != n_samples {
+                return Err(bad(format!(
+                    "its levels have {} samples, the groups {n_samples}",
+                    c.levels.n_samples()
+                )));
+            }
+            if c.name == *column || self.covariates[..k].iter().any(|o| o.name == c.name) {
+                return Err(bad(format!("column `{}` is given twice", c.name)));
+            }
+        }
         let mut seen = HashSet::new();
         for p in &self.plants {
             if !seen.insert(p.set.as_str()) {
@@ -270,6 +289,9 @@ pub struct GeneTruth {
     pub base_mean: f64,
     /// NB dispersion of the gene.
     pub dispersion: f64,
+    /// log2 effect of each covariate level on this gene, in the order of
+    /// [`Cohort::covariate_effects`] (empty without covariates).
+    pub covariate_log2_effects: Vec<f64>,
 }
 
 /// What happened to one planted set.
@@ -302,6 +324,9 @@ pub struct Cohort {
     pub n_set_genes: usize,
     /// Synthetic filler genes added because the filler pool ran out.
     pub n_synthetic: usize,
+    /// Names `COLUMN:LEVEL` of the covariate effects in [`GeneTruth::covariate_log2_effects`]
+    /// (each covariate's non-baseline levels).
+    pub covariate_effects: Vec<String>,
 }
 
 struct Gene {
@@ -328,7 +353,10 @@ struct Gene {
 ///   big changes of big genes shift every other gene: a composition effect);
 /// - library sizes L_j uniform on `library_size`·(1 ± `library_size_spread`);
 /// - dispersion φ_g = (φ₀ + 1/μ_g)·exp(σZ), μ_g the expected reference count;
-/// - counts Y_gj ~ NB(q_gℓ·L_j, φ_g) as a Poisson–gamma mixture.
+/// - covariates: each covariate's levels are assigned to samples at random (independently of
+///   the groups); each non-baseline level moves a random `fraction` of the genes by
+///   N(0, `sd`²) in log2, multiplying the means of its samples;
+/// - counts Y_gj ~ NB(q_gℓ·L_j·2^(Σ covariate effects), φ_g) as a Poisson–gamma mixture.
 ///
 /// The same seed and inputs give the same cohort. Each part of the model has its own random
 /// stream and each gene its own count stream, so, for instance, planting a set does not
@@ -521,6 +549,38 @@ pub fn simulate(
         .map(|_| options.library_size * (1.0 + options.library_size_spread * (2.0 * rng.uniform() - 1.0)))
         .collect();
 
+    // Covariates: sample levels, then per non-baseline level the moved genes and their effects.
+    let mut covariate_effects: Vec<String> = Vec::new();
+    let mut effect_of: Vec<Vec<f64>> = Vec::new(); // per effect: log2 shift per gene
+    let mut sample_effect: Vec<Vec<Option<usize>>> = Vec::new(); // per covariate, per sample
+    let mut covariate_levels: Vec<Vec<usize>> = Vec::new();
+    for (k, c) in options.covariates.iter().enumerate() {
+        let stream = STREAM_COVARIATES + 2 * u32::try_from(k).unwrap_or(u32::MAX / 4);
+        let mut rng = Rng::stream(seed, stream);
+        let mut level: Vec<usize> = c
+            .levels
+            .levels()
+            .iter()
+            .enumerate()
+            .flat_map(|(i, (_, size))| std::iter::repeat_n(i, *size))
+            .collect();
+        rng.shuffle(&mut level);
+        let mut rng = Rng::stream(seed, stream + 1);
+        let first = effect_of.len();
+        for (lname, _) in &c.levels.levels()[1..] {
+            let moved = (c.fraction * n as f64).round() as usize;
+            let mut shift = vec![0.0f64; n];
+            for g in rng.choose(n, moved) {
+                shift[g] = c.sd * rng.normal();
+            }
+            covariate_effects.push(format!("{}:{lname}", c.name));
+            effect_of.push(shift);
+        }
+        // Sample j at level l > 0 takes effect `first + l - 1`.
+        sample_effect.push(level.iter().map(|&l| (l > 0).then(|| first + l - 1)).collect());
+        covariate_levels.push(level);
+    }
+
     // Group proportions.
     let proportions: Vec<Vec<f64>> = levels
         .iter()
@@ -542,7 +602,8 @@ pub fn simulate(
     for (g, mut row) in counts.rows_mut().into_iter().enumerate() {
         let mut rng = Rng::seed_from_u64(master.next_u64());
         for (j, cell) in row.iter_mut().enumerate() {
-            let mean = proportions[sample_level[j]][g] * library_sizes[j];
+            let shift: f64 = sample_effect.iter().filter_map(|s| s[j]).map(|e| effect_of[e][g]).sum();
+            let mean = proportions[sample_level[j]][g] * library_sizes[j] * shift.exp2();
             let y = negative_binomial(&mut rng, mean, dispersion[g]);
             *cell =
                 u32::try_from(y).map_err(|_| Error::CountOverflow { gene: genes[g].id.clone(), value: y })?;
@@ -560,13 +621,36 @@ pub fn simulate(
             sets: std::mem::take(&mut planted_sets[g]),
             base_mean: base[g] * options.library_size,
             dispersion: dispersion[g],
+            covariate_log2_effects: effect_of.iter().map(|e| e[g]).collect(),
         })
         .collect();
     let gene_ids: Vec<String> = genes.into_iter().map(|g| g.id).collect();
     let counts = CountMatrix::new(gene_ids, sample_names.clone(), counts)?;
-    let rows: Vec<Vec<String>> = sample_level.iter().map(|&l| vec![levels[l].0.clone()]).collect();
-    let samples = SampleSheet::new(sample_names, vec![options.group_column.clone()], rows)?;
-    Ok(Cohort { counts, samples, truth, library_sizes, test_levels, plants, n_set_genes, n_synthetic })
+    let rows: Vec<Vec<String>> = sample_level
+        .iter()
+        .enumerate()
+        .map(|(j, &l)| {
+            let mut row = vec![levels[l].0.clone()];
+            for (c, lv) in options.covariates.iter().zip(&covariate_levels) {
+                row.push(c.levels.levels()[lv[j]].0.clone());
+            }
+            row
+        })
+        .collect();
+    let mut columns = vec![options.group_column.clone()];
+    columns.extend(options.covariates.iter().map(|c| c.name.clone()));
+    let samples = SampleSheet::new(sample_names, columns, rows)?;
+    Ok(Cohort {
+        counts,
+        samples,
+        truth,
+        library_sizes,
+        test_levels,
+        plants,
+        n_set_genes,
+        n_synthetic,
+        covariate_effects,
+    })
 }
 
 /// Suggests set names close to `name`: same name ignoring case, or names containing it.
@@ -631,6 +715,51 @@ mod tests {
         o.seed = 2;
         let c = simulate(&o, &sets, &f, GeneIds::Symbols).unwrap();
         assert_ne!(a.counts, c.counts);
+    }
+
+    #[test]
+    fn covariates_have_their_own_columns_and_effects() {
+        // A 3-level stage (40/40/40) independent of the groups moves 10 % of genes per stage with
+        // log2 s.d. 1. Over well-expressed moved genes, the log2 ratio of stage III to stage I
+        // CPM means estimates the planted effect; with ~40 samples a side its error is far below
+        // 0.3 for BCV ≈ 0.35, so the mean absolute error over those genes stays under 0.3.
+        let mut o = options();
+        o.groups = "ref=60,trt=60".parse().unwrap();
+        o.covariates = vec!["stage:I=40,II=40,III=40".parse().unwrap()];
+        let c = simulate(&o, &toy_sets(), &fillers(5000), GeneIds::Symbols).unwrap();
+        assert_eq!(c.samples.columns(), ["group", "stage"]);
+        assert_eq!(c.covariate_effects, ["stage:II", "stage:III"]);
+        let stage = c.samples.column("stage").unwrap();
+        assert_eq!(stage.iter().filter(|s| *s == "III").count(), 40);
+        let moved = c.truth.iter().filter(|t| t.covariate_log2_effects[1] != 0.0).count();
+        assert_eq!(moved, 200);
+        let counts = c.counts.counts();
+        let libs = c.counts.lib_sizes();
+        let mean_cpm = |g: usize, level: &str| {
+            let idx: Vec<usize> = (0..stage.len()).filter(|&j| stage[j] == level).collect();
+            idx.iter().map(|&j| f64::from(counts[[g, j]]) / libs[j] * 1e6).sum::<f64>() / idx.len() as f64
+        };
+        let mut errors = Vec::new();
+        for (g, t) in c.truth.iter().enumerate() {
+            let e = t.covariate_log2_effects[1];
+            if e != 0.0 && t.covariate_log2_effects[0] == 0.0 && t.base_mean > 500.0 {
+                errors.push(((mean_cpm(g, "III") / mean_cpm(g, "I")).log2() - e).abs());
+            }
+        }
+        assert!(errors.len() > 20, "{} genes checked", errors.len());
+        let mae = errors.iter().sum::<f64>() / errors.len() as f64;
+        assert!(mae < 0.3, "mean |error| of stage III effects {mae}");
+        // Without covariates the cohort is unchanged by the feature (no draws from its streams).
+        let a = simulate(&options(), &toy_sets(), &fillers(5000), GeneIds::Symbols).unwrap();
+        assert!(a.truth.iter().all(|t| t.covariate_log2_effects.is_empty()));
+        let mut bad = options();
+        bad.covariates = vec!["stage:I=3,II=3".parse().unwrap()];
+        assert!(
+            simulate(&bad, &toy_sets(), &fillers(5000), GeneIds::Symbols)
+                .unwrap_err()
+                .to_string()
+                .contains("6 samples, the groups 12")
+        );
     }
 
     #[test]

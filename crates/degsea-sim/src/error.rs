@@ -34,6 +34,14 @@ pub enum Error {
     /// The test and reference sides cannot both be non-empty.
     #[error("{0}")]
     Groups(String),
+    /// A covariate specification could not be parsed or does not fit the cohort.
+    #[error("invalid covariate specification `{spec}`: {reason}")]
+    CovariateSpec {
+        /// The specification as given.
+        spec: String,
+        /// What is wrong.
+        reason: String,
+    },
     /// A planted set is not in the gene-set collection.
     #[error("gene set `{name}` is not in collection `{collection}`{hint}")]
     UnknownSet {

@@ -47,4 +47,7 @@ pub use cohort::{
     SimulationOptions, simulate,
 };
 pub use error::{Error, Result};
-pub use spec::{GroupSpec, MAX_ABS_PLANT_LOG2FC, Plant, parse_levels};
+pub use spec::{
+    CovariateSpec, DEFAULT_COVARIATE_FRACTION, DEFAULT_COVARIATE_SD, GroupSpec, MAX_ABS_PLANT_LOG2FC, Plant,
+    parse_levels,
+};

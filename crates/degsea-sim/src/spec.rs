@@ -151,6 +151,82 @@ impl fmt::Display for Plant {
     }
 }
 
+/// Default fraction of genes a covariate level moves.
+pub const DEFAULT_COVARIATE_FRACTION: f64 = 0.1;
+/// Default s.d. of a covariate level's log2 effects on the genes it moves.
+pub const DEFAULT_COVARIATE_SD: f64 = 1.0;
+
+/// A sample-sheet covariate with its own effects: levels with their sample counts (assigned to
+/// samples at random, independently of the groups), and, for each level but the first, a
+/// random `fraction` of the genes shifted by N(0, `sd`²) in log2.
+///
+/// Parsed from `NAME:LEVEL=N,LEVEL=N…[:FRACTION[:SD]]`, e.g. `stage:I=13,II=11,III=15:0.1:1`
+/// (three stages, 10 % of genes moved per stage with log2 s.d. 1) or `batch:A=19,B=19:1:0.2`
+/// (a batch shifting every gene a little).
+///
+/// ```
+/// use degsea_sim::CovariateSpec;
+/// let c: CovariateSpec = "stage:I=13,II=11,III=15:0.2".parse()?;
+/// assert_eq!((c.name.as_str(), c.levels.n_samples(), c.fraction, c.sd), ("stage", 39, 0.2, 1.0));
+/// assert_eq!(c.to_string(), "stage:I=13,II=11,III=15:0.2:1");
+/// # Ok::<(), degsea_sim::Error>(())
+/// ```
+#[derive(Debug, Clone, PartialEq)]
+pub struct CovariateSpec {
+    /// Sample-sheet column name.
+    pub name: String,
+    /// Levels and their sample counts (the first is the baseline).
+    pub levels: GroupSpec,
+    /// Fraction of genes moved by each non-baseline level.
+    pub fraction: f64,
+    /// S.d. of the log2 effects.
+    pub sd: f64,
+}
+
+impl FromStr for CovariateSpec {
+    type Err = Error;
+
+    fn from_str(spec: &str) -> Result<Self> {
+        let bad = |reason: String| Error::CovariateSpec { spec: spec.to_owned(), reason };
+        let mut parts = spec.split(':');
+        let name = parts.next().unwrap_or_default().trim();
+        if name.is_empty() || name == "sample" || name.contains(['\t', ' ', ',', '=']) {
+            return Err(bad(format!(
+                "column name `{name}` must be non-empty, without blanks, `,` or `=`, and not `sample`"
+            )));
+        }
+        let levels: GroupSpec = parts
+            .next()
+            .ok_or_else(|| bad("expected NAME:LEVEL=N,LEVEL=N[:FRACTION[:SD]]".into()))?
+            .parse()
+            .map_err(|e: Error| bad(e.to_string()))?;
+        if levels.levels().len() < 2 {
+            return Err(bad("a covariate needs at least two levels".into()));
+        }
+        let number = |text: Option<&str>, what: &str, default: f64, max: f64| -> Result<f64> {
+            let Some(t) = text else { return Ok(default) };
+            let v: f64 = t.trim().parse().map_err(|_| bad(format!("{what} `{t}` is not a number")))?;
+            if v.is_finite() && (0.0..=max).contains(&v) {
+                Ok(v)
+            } else {
+                Err(bad(format!("{what} `{t}` is outside [0, {max}]")))
+            }
+        };
+        let fraction = number(parts.next(), "fraction", DEFAULT_COVARIATE_FRACTION, 1.0)?;
+        let sd = number(parts.next(), "s.d.", DEFAULT_COVARIATE_SD, MAX_ABS_PLANT_LOG2FC)?;
+        if let Some(extra) = parts.next() {
+            return Err(bad(format!("unexpected `:{extra}`")));
+        }
+        Ok(Self { name: name.to_owned(), levels, fraction, sd })
+    }
+}
+
+impl fmt::Display for CovariateSpec {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}:{}:{}:{}", self.name, self.levels, self.fraction, self.sd)
+    }
+}
+
 /// Parses test levels joined by `+` (`cluster2+cluster3`).
 ///
 /// ```
@@ -215,6 +291,24 @@ mod tests {
             ("S=11", "outside"),
         ] {
             let e = spec.parse::<Plant>().unwrap_err().to_string();
+            assert!(e.contains(needle), "{spec}: {e}");
+        }
+    }
+
+    #[test]
+    fn covariate_spec() {
+        let c: CovariateSpec = "batch:A=2,B=2:1:0.25".parse().unwrap();
+        assert_eq!((c.fraction, c.sd), (1.0, 0.25));
+        for (spec, needle) in [
+            ("stage", "expected NAME:LEVEL"),
+            ("stage:I=3", "at least two levels"),
+            ("stage:I=3,II=x", "size `x`"),
+            ("stage:I=3,II=3:2", "fraction `2` is outside"),
+            ("stage:I=3,II=3:0.1:z", "s.d. `z` is not a number"),
+            ("sample:I=3,II=3", "not `sample`"),
+            ("s:I=3,II=3:0.1:1:9", "unexpected `:9`"),
+        ] {
+            let e = spec.parse::<CovariateSpec>().unwrap_err().to_string();
             assert!(e.contains(needle), "{spec}: {e}");
         }
     }
