@@ -7,7 +7,7 @@ DEMO_DIR := data/visram_like_simulated
 DEMO_OUT ?= out/demo
 
 .PHONY: build release test lint fmt-check clippy doc layering ci demo docs-figure bench check-identical \
-        bench-normalize bench-de bench-gsea bench-gsea-oracle bench-count bench-run snakemake-test stress \
+        bench-normalize bench-de bench-glm bench-gsea bench-gsea-oracle bench-count bench-run snakemake-test stress \
         report-test clean
 
 build:
@@ -65,12 +65,15 @@ report-test: release
 	bash scripts/report-test.sh
 
 ## Benchmarks: degsea beside its anchor (R edgeR, rsfgsea, GSEApy, featureCounts) in one run.
-bench: bench-normalize bench-de bench-gsea bench-count bench-run
+bench: bench-normalize bench-de bench-glm bench-gsea bench-count bench-run
 
 bench-normalize: release
 	bash bench/normalize/run.sh
 bench-de: release
 	bash bench/de/run.sh
+# degsea de --design (QL) vs edgeR's estimateDisp + glmQLFit + glmQLFTest (GLM.md G0).
+bench-glm: release
+	bash bench/glm/run.sh
 bench-gsea: release
 	bash bench/gsea/run.sh
 # The multilevel engine's speed ceiling with a free acceptance test (after bench-gsea).
