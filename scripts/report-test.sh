@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # `make report-test`: the browser test of report.html (issue 18). Installs selenium from PyPI into a
 # local virtualenv (.venv-report), builds degsea, runs the demo cohort and the 60,000-gene x 38-sample
-# benchmark cohort (`degsea simulate`, as bench/run), builds their report.html, and drives headless
+# benchmark cohort (`degsea simulate`, as bench/run; `degsea run` writes report.html, and
+# `degsea report --from` must rebuild the same bytes), and drives headless
 # Chromium (/usr/bin/chromium + chromedriver) through scripts/report_test.py. The full-page
 # screenshot goes to $OUT (default out/report-test/report.png).
 #
@@ -29,10 +30,8 @@ if ! "$VENV/bin/python" -c "import selenium, sys; sys.exit(selenium.__version__ 
 fi
 
 say "cargo build --release"
-(cd "$ROOT" && cargo build --release --locked --quiet --bin degsea && \
-  cargo build --release --locked --quiet -p degsea-report --example report_from_dir)
+(cd "$ROOT" && cargo build --release --locked --quiet --bin degsea)
 DEGSEA=${DEGSEA:-$TARGET/release/degsea}
-REPORT=$TARGET/release/examples/report_from_dir
 
 WORK=$(mktemp -d "${TMPDIR:-/tmp}/degsea-report-test.XXXXXX")
 if [[ "${KEEP:-0}" == 1 ]]; then say "work folder kept: $WORK"; else trap 'rm -rf "$WORK"' EXIT; fi
@@ -40,7 +39,10 @@ if [[ "${KEEP:-0}" == 1 ]]; then say "work folder kept: $WORK"; else trap 'rm -r
 say "demo run"
 "$DEGSEA" -q run --counts "$DEMO/counts.tsv.gz" --samples "$DEMO/samples.tsv" \
   --contrast "cluster: cluster2+cluster3 vs cluster1" --out "$WORK/demo"
-[[ -s "$WORK/demo/report.html" ]] || "$REPORT" "$WORK/demo" --counts "$DEMO/counts.tsv.gz" --no-png
+[[ -s "$WORK/demo/report.html" ]] || fail "degsea run wrote no report.html"
+# The page `degsea report --from` rebuilds must be the page the run wrote.
+"$DEGSEA" -q report --from "$WORK/demo" -o "$WORK/rebuilt.html"
+cmp -s "$WORK/demo/report.html" "$WORK/rebuilt.html" || fail "degsea report --from differs from the run's report.html"
 
 say "benchmark cohort: 60,000 genes x 38 samples"
 "$DEGSEA" -q simulate --genes 60000 --groups cluster1=24,cluster2=5,cluster3=9 --column cluster \
@@ -48,6 +50,6 @@ say "benchmark cohort: 60,000 genes x 38 samples"
   --seed 7 --out "$WORK/cohort"
 "$DEGSEA" -q run --counts "$WORK/cohort/counts.tsv" --samples "$WORK/cohort/samples.tsv" \
   --contrast "cluster: cluster2+cluster3 vs cluster1" --no-plots --out "$WORK/bench"
-[[ -s "$WORK/bench/report.html" ]] || "$REPORT" "$WORK/bench" --counts "$WORK/cohort/counts.tsv" --no-png
+[[ -s "$WORK/bench/report.html" ]] || fail "degsea run --no-plots wrote no report.html"
 
 "$VENV/bin/python" "$ROOT/scripts/report_test.py" "$WORK/demo" "$OUT" "$WORK/bench"

@@ -9,6 +9,7 @@ mod genesets;
 mod gsea;
 mod normalize;
 mod plot;
+mod report;
 mod run;
 mod simulate;
 
@@ -63,8 +64,10 @@ enum Command {
     Count(count::Args),
     /// Re-draw report plots from an existing output folder.
     Plot(plot::Args),
-    /// Counts to report in one process: DE, ranking, GSEA, plots.
+    /// Counts to report in one process: DE, ranking, GSEA, plots, report.html.
     Run(run::Args),
+    /// Rebuild report.html (QC, DE, GSEA, methods) from a `degsea run` output folder.
+    Report(report::Args),
     /// Simulate a negative-binomial cohort with planted gene-set shifts.
     Simulate(simulate::Args),
     /// List or export the bundled gene-set collections.
@@ -80,6 +83,7 @@ pub(crate) fn dispatch(cli: Cli) -> anyhow::Result<()> {
         Command::Count(a) => count::run(a),
         Command::Plot(a) => plot::run(a),
         Command::Run(a) => run::run(a),
+        Command::Report(a) => report::run(a),
         Command::Simulate(a) => simulate::run(a),
         Command::Genesets(a) => genesets::run(a),
     }

@@ -66,9 +66,12 @@ pub(crate) struct Args {
     /// PNG resolution in dots per inch.
     #[arg(long, value_name = "DPI", default_value_t = degsea_plot::DEFAULT_DPI)]
     dpi: f32,
-    /// Skip the plots.
+    /// Skip the plots/ folder (report.html still shows every plot, drawn inline).
     #[arg(long)]
     no_plots: bool,
+    /// Skip report.html (the one-page summary: QC, DE table, GSEA, methods).
+    #[arg(long)]
+    no_report: bool,
 }
 
 /// Runs `degsea run`.
@@ -86,6 +89,7 @@ pub(crate) fn run(args: Args) -> anyhow::Result<()> {
         fdr: args.fdr,
         dpi: args.dpi,
         plots: !args.no_plots,
+        report: !args.no_report,
         command_line: command_line(),
     };
     degsea_pipeline::run::run(&config)

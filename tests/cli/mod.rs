@@ -11,5 +11,6 @@ mod manifest;
 mod normalize;
 mod outputs;
 mod plot;
+mod report;
 mod run;
 mod simulate;

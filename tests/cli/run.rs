@@ -61,9 +61,24 @@ fn demo_recovers_the_planted_hallmark_shifts() {
         "plots/volcano.svg",
         "plots/volcano.png",
         "plots/enrichment/HALLMARK_E2F_TARGETS.png",
+        "report.html",
+        "plots/mds.svg",
+        "plots/mds.png",
+        "plots/bcv.svg",
+        "plots/library_sizes.png",
+        "plots/md.svg",
+        "plots/pvalue_histogram.svg",
+        "plots/heatmap/HALLMARK_E2F_TARGETS.svg",
     ] {
         assert!(out.join(f).is_file(), "missing {f}");
     }
+    // `degsea report --from` rebuilds the same page from the folder (counts path as recorded).
+    let rebuilt = tmp.path().join("rebuilt.html");
+    let o = degsea().args(["report", "--from"]).arg(&out).arg("-o").arg(&rebuilt).output().unwrap();
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let page = fs::read_to_string(out.join("report.html")).unwrap();
+    assert!(page.contains("HALLMARK_E2F_TARGETS") && page.contains("id=\"qc\""), "report sections");
+    assert!(page == fs::read_to_string(&rebuilt).unwrap(), "report --from differs from run's report.html");
     let de = fs::read_to_string(out.join("de.tsv")).unwrap();
     assert!(de.starts_with("gene\tlogFC\tlogCPM\tPValue\tFDR\tdispersion\n"));
     let table = gsea_table(&out.join("gsea.tsv"));
@@ -102,7 +117,15 @@ fn demo_recovers_the_planted_hallmark_shifts() {
     args1.extend(["--threads".into(), "1".into()]);
     let o = degsea().args(&args1).output().unwrap();
     assert!(o.status.success());
-    for f in ["gsea.tsv", "de.tsv", "ranks.rnk", "plots/nes_bar.svg", "plots/nes_bar.png"] {
+    for f in [
+        "gsea.tsv",
+        "de.tsv",
+        "ranks.rnk",
+        "plots/nes_bar.svg",
+        "plots/nes_bar.png",
+        "report.html",
+        "plots/mds.svg",
+    ] {
         assert_eq!(
             fs::read(out.join(f)).unwrap(),
             fs::read(out1.join(f)).unwrap(),

@@ -98,6 +98,19 @@ impl DeColumns<'_> {
         w.flush()
     }
 
+    /// The rows in [`Self::order`] as an owned [`DeTable`].
+    pub fn to_table(&self) -> DeTable {
+        let pick = |v: &[f64]| self.order.iter().map(|&i| v[i]).collect::<Vec<f64>>();
+        DeTable {
+            genes: self.order.iter().map(|&i| self.genes[i].clone()).collect(),
+            log_fc: pick(self.log_fc),
+            log_cpm: pick(self.log_cpm),
+            p_value: pick(self.p_value),
+            fdr: pick(self.fdr),
+            dispersion: pick(self.dispersion),
+        }
+    }
+
     /// The `de.json` document: the rows as objects (NaN as null).
     pub fn to_json(&self) -> Value {
         Value::Array(
@@ -158,4 +171,48 @@ pub fn read(path: &Path) -> Result<Vec<DeRecord>> {
             })
         })
         .collect()
+}
+
+/// A whole `de.tsv` as owned columns, in the file's (topTags) row order: what a report of an
+/// output folder shows.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct DeTable {
+    /// Gene ids.
+    pub genes: Vec<String>,
+    /// log2 fold change.
+    pub log_fc: Vec<f64>,
+    /// Average log2 CPM (edgeR `AveLogCPM`).
+    pub log_cpm: Vec<f64>,
+    /// P-value.
+    pub p_value: Vec<f64>,
+    /// BH FDR.
+    pub fdr: Vec<f64>,
+    /// Dispersion the gene was tested with; NaN where the table has no `dispersion` column.
+    pub dispersion: Vec<f64>,
+}
+
+/// Reads every row of a `de.tsv` (`gene logFC logCPM PValue FDR`, and `dispersion` when
+/// present) into a [`DeTable`].
+///
+/// # Errors
+/// A missing column or a cell that is not a number, naming file, line, column and value.
+pub fn read_table(path: &Path) -> Result<DeTable> {
+    let file = path.display().to_string();
+    let text = std::fs::read_to_string(path).map_err(|e| crate::lines::io_error(path, e))?;
+    let header = text.lines().next().unwrap_or_default();
+    let with_dispersion = header.split('\t').any(|h| h.trim() == "dispersion");
+    let mut wanted = vec!["gene", "logFC", "logCPM", "PValue", "FDR"];
+    if with_dispersion {
+        wanted.push("dispersion");
+    }
+    let mut t = DeTable::default();
+    for (line, f) in read_columns(&text, &file, &wanted)? {
+        t.log_fc.push(number(&file, line, "logFC", &f[1])?);
+        t.log_cpm.push(number(&file, line, "logCPM", &f[2])?);
+        t.p_value.push(number(&file, line, "PValue", &f[3])?);
+        t.fdr.push(number(&file, line, "FDR", &f[4])?);
+        t.dispersion.push(if with_dispersion { number(&file, line, "dispersion", &f[5])? } else { f64::NAN });
+        t.genes.push(f.into_iter().next().unwrap_or_default());
+    }
+    Ok(t)
 }

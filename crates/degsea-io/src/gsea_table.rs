@@ -120,3 +120,40 @@ pub fn read(path: &Path) -> Result<Vec<GseaSummary>> {
         })
         .collect()
 }
+
+/// Reads every row of a `gsea.tsv` into [`GseaRecord`]s, in file order. The adjusted p-value
+/// is `padj` (preranked) or, failing that, `fdr_q` (phenotype permutation); `log2err` is NaN
+/// when the table has none.
+///
+/// # Errors
+/// A missing column or a cell that is not a number, naming file, line, column and value.
+pub fn read_records(path: &Path) -> Result<Vec<GseaRecord>> {
+    let file = path.display().to_string();
+    let text = std::fs::read_to_string(path).map_err(|e| crate::lines::io_error(path, e))?;
+    let header: Vec<&str> = text.lines().next().unwrap_or_default().split('\t').map(str::trim).collect();
+    let adjusted = if header.contains(&"padj") { "padj" } else { "fdr_q" };
+    let mut wanted = vec!["pathway", "size", "ES", "NES", "pval", adjusted, "leadingEdge"];
+    let with_err = header.contains(&"log2err");
+    if with_err {
+        wanted.push("log2err");
+    }
+    read_columns(&text, &file, &wanted)?
+        .into_iter()
+        .map(|(line, f)| {
+            Ok(GseaRecord {
+                size: f[1].parse().map_err(|_| crate::Error::Table {
+                    file: file.clone(),
+                    line,
+                    reason: format!("size `{}` is not a count", f[1]),
+                })?,
+                es: number(&file, line, "ES", &f[2])?,
+                nes: number(&file, line, "NES", &f[3])?,
+                pval: number(&file, line, "pval", &f[4])?,
+                padj: number(&file, line, adjusted, &f[5])?,
+                log2err: if with_err { number(&file, line, "log2err", &f[7])? } else { f64::NAN },
+                leading_edge: f[6].split(',').filter(|g| !g.is_empty()).map(str::to_owned).collect(),
+                pathway: f[0].clone(),
+            })
+        })
+        .collect()
+}

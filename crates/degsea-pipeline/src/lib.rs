@@ -10,6 +10,7 @@
 //! | `gsea` | [`gsea`] | `gsea.tsv`, `gsea.json`, `run.json` |
 //! | `run` | [`run`] | DE + [`ranking`] + GSEA + [`plots`], per contrast |
 //! | `plot` | [`plots`] | images re-drawn from an output folder |
+//! | `report` | [`report`] | `report.html` rebuilt from an output folder (`run` writes it too) |
 //! | `count` | [`count`] | featureCounts-style `counts.tsv` + `.summary` |
 //! | `simulate` | [`simulate`] | `counts.tsv`, `samples.tsv`, `truth.tsv`, `simulation.json` |
 //! | `genesets` | [`genesets`] | lists or exports the bundled collections |
@@ -31,6 +32,7 @@ pub mod output;
 pub mod plots;
 pub mod progress;
 pub mod ranking;
+pub mod report;
 pub mod run;
 pub mod simulate;
 pub mod warnings;

@@ -4,7 +4,9 @@
 //!
 //! Output (per contrast; with several contrasts each gets a subfolder named after it):
 //! `de.tsv`, `filter.tsv`, `norm_factors.tsv`, `ranks.rnk`, `gsea.tsv`, `gsea.json`,
-//! `plots/{nes_bar,volcano}.{svg,png}`, `plots/enrichment/<SET>.{svg,png}` and `run.json`.
+//! `plots/{nes_bar,volcano}.{svg,png}`, `plots/enrichment/<SET>.{svg,png}`, `report.html` with
+//! its QC plots (`plots/{library_sizes,mds,bcv,md,pvalue_histogram}`, `plots/heatmap/<SET>`)
+//! and `run.json`.
 //! Everything is staged and published only at the end, so a failed run leaves no partial files.
 
 use std::path::{Path, PathBuf};
@@ -26,7 +28,7 @@ use crate::plots::{self, ImageFormat, Style};
 use crate::progress::Progress;
 use crate::ranking::{self, NamedMap, Ranking};
 use crate::warnings::Warnings;
-use crate::{Timings, log, write_manifest};
+use crate::{Timings, log, report, write_manifest};
 
 /// Configuration of the `run` job.
 #[derive(Debug, Clone)]
@@ -51,8 +53,10 @@ pub struct RunConfig {
     pub fdr: f64,
     /// PNG resolution.
     pub dpi: f32,
-    /// Draw the plots.
+    /// Write the plots (SVG + PNG) under `plots/`.
     pub plots: bool,
+    /// Write `report.html` (see [`crate::report`]).
+    pub report: bool,
     /// The command line, for the manifest.
     pub command_line: Vec<String>,
 }
@@ -168,25 +172,40 @@ impl Job<'_> {
             config.fdr
         ));
 
-        if config.plots {
+        // The run's plots as SVG, drawn also without `--no-plots`'s files for the report page.
+        let images = if config.plots || config.report {
             progress.stage(&format!("{contrast}: plots"));
             let clock = Instant::now();
-            self.plots(out, sub, &de_run, &result)?;
+            let images = self.draw_plots(&de_run, &result)?;
+            if config.plots {
+                let staged: Vec<(String, String)> = images
+                    .iter()
+                    .map(|(name, svg)| {
+                        (sub.join("plots").join(name).to_string_lossy().into_owned(), svg.clone())
+                    })
+                    .collect();
+                plots::write_images(out, &staged, &[ImageFormat::Svg, ImageFormat::Png], config.dpi)?;
+            }
             timings.push("plots", clock.elapsed().as_secs_f64());
-        }
+            images
+        } else {
+            Vec::new()
+        };
 
-        let manifest = self.manifest(&de_run, &ranking, &result, warnings, timings);
+        let mut manifest = self.manifest(&de_run, &ranking, &result, warnings, timings);
+        if config.report {
+            progress.stage(&format!("{contrast}: report.html"));
+            let clock = Instant::now();
+            let input = report::input_from_run(&manifest, self.design, &de_run, &result, &images);
+            report::stage(out, sub, &input, config.plots, config.dpi)?;
+            manifest.timings.push(("report".to_owned(), clock.elapsed().as_secs_f64()));
+        }
         write_manifest(out, sub, manifest)
     }
 
-    /// NES bar plot, volcano and one enrichment curve per significant pathway, SVG + PNG.
-    fn plots(
-        &self,
-        out: &mut OutputDir,
-        sub: &Path,
-        de_run: &DeRun,
-        result: &GseaResult,
-    ) -> anyhow::Result<()> {
+    /// NES bar plot, volcano and one enrichment curve per significant pathway, as
+    /// `(name under plots/, SVG)`.
+    fn draw_plots(&self, de_run: &DeRun, result: &GseaResult) -> anyhow::Result<Vec<(String, String)>> {
         let config = self.config;
         let style = Style {
             fdr: config.fdr,
@@ -206,11 +225,7 @@ impl Job<'_> {
             ("volcano".to_owned(), plots::volcano(&de_run.volcano_points(), &style, None)?),
         ];
         images.extend(plots::enrichment_plots_from_result(result, &style, None)?);
-        let images: Vec<(String, String)> = images
-            .into_iter()
-            .map(|(name, svg)| (sub.join("plots").join(name).to_string_lossy().into_owned(), svg))
-            .collect();
-        plots::write_images(out, &images, &[ImageFormat::Svg, ImageFormat::Png], config.dpi)
+        Ok(images)
     }
 
     /// The run.json manifest of one contrast.
@@ -242,6 +257,7 @@ impl Job<'_> {
             p.insert("fdr".into(), json!(config.fdr));
             p.insert("dpi".into(), json!(config.dpi));
             p.insert("plots".into(), json!(config.plots));
+            p.insert("report".into(), json!(config.report));
         }
         m.parameters = parameters;
         m.seed = Some(config.gsea.seed);

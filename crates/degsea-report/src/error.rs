@@ -10,6 +10,9 @@ pub enum Error {
     /// The MDS coordinates could not be computed.
     #[error("report: {0}")]
     De(#[from] degsea_de::Error),
+    /// A table of the output folder could not be read (the message names file, line, value).
+    #[error(transparent)]
+    Io(#[from] degsea_io::Error),
     /// The inputs disagree (e.g. a log-CPM matrix with the wrong number of columns).
     #[error("report input: {0}")]
     Input(String),

@@ -8,12 +8,10 @@
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 
-use degsea_de::cpm::{PRIOR_COUNT, log_cpm};
 use degsea_io::counts::ReadOptions;
-use degsea_plot::GroupLabels;
 use serde_json::Value;
 
-use crate::{DeTable, Error, LogCpm, NamedSvg, PathwayRow, ReportInput, Result, SampleInfo};
+use crate::{Error, LogCpm, NamedSvg, ReportInput, Result, SampleInfo};
 
 pub use crate::html::file_stem as plot_file_stem;
 
@@ -34,12 +32,8 @@ fn read(path: &Path) -> Result<String> {
 }
 
 fn parse_f64(path: &Path, line: usize, field: &str) -> Result<f64> {
-    match field {
-        "NA" | "NaN" | "" => Ok(f64::NAN),
-        "Inf" | "inf" => Ok(f64::INFINITY),
-        "-Inf" | "-inf" => Ok(f64::NEG_INFINITY),
-        s => s.parse().map_err(|_| file_err(path, format!("line {line}: `{s}` is not a number"))),
-    }
+    degsea_io::results::parse_number(field)
+        .ok_or_else(|| file_err(path, format!("line {line}: `{field}` is not a number")))
 }
 
 /// A TSV file: its header and rows of fields.
@@ -116,49 +110,6 @@ fn read_plots(dir: &Path) -> Result<Vec<NamedSvg>> {
     Ok(out)
 }
 
-fn de_table(path: &Path) -> Result<DeTable> {
-    let t = Tsv::read(path)?;
-    let dispersion =
-        if t.col("dispersion").is_ok() { t.floats("dispersion")? } else { vec![f64::NAN; t.rows.len()] };
-    Ok(DeTable {
-        genes: t.strings(&t.header[0])?,
-        log_fc: t.floats("logFC")?,
-        log_cpm: t.floats("logCPM")?,
-        p_value: t.floats("PValue")?,
-        fdr: t.floats("FDR")?,
-        dispersion,
-    })
-}
-
-fn gsea_table(path: &Path) -> Result<Vec<PathwayRow>> {
-    let t = Tsv::read(path)?;
-    let (p, s, es, nes, pv, pa, le) = (
-        t.col("pathway")?,
-        t.col("size")?,
-        t.col("ES")?,
-        t.col("NES")?,
-        t.col("pval")?,
-        t.col("padj")?,
-        t.col("leadingEdge")?,
-    );
-    t.rows
-        .iter()
-        .map(|(line, f)| {
-            Ok(PathwayRow {
-                pathway: f[p].clone(),
-                size: f[s]
-                    .parse()
-                    .map_err(|_| file_err(path, format!("line {line}: size `{}` is not a count", f[s])))?,
-                es: parse_f64(path, *line, &f[es])?,
-                nes: parse_f64(path, *line, &f[nes])?,
-                pval: parse_f64(path, *line, &f[pv])?,
-                padj: parse_f64(path, *line, &f[pa])?,
-                leading_edge: f[le].split(',').filter(|g| !g.is_empty()).map(str::to_owned).collect(),
-            })
-        })
-        .collect()
-}
-
 fn read_logcpm_tsv(path: &Path, samples: &[SampleInfo]) -> Result<LogCpm> {
     let t = Tsv::read(path)?;
     let cols: Vec<usize> = samples.iter().map(|s| t.col(&s.name)).collect::<Result<_>>()?;
@@ -196,9 +147,7 @@ fn logcpm_from_counts(path: &Path, genes: &[String], samples: &[SampleInfo]) -> 
             sub[[i, k]] = counts[[r, j]];
         }
     }
-    let eff: Vec<f64> = samples.iter().map(|s| s.lib_size * s.norm_factor).collect();
-    let lc = log_cpm(&sub, &eff, PRIOR_COUNT);
-    Ok(LogCpm { genes: genes.to_vec(), values: lc.into_raw_vec_and_offset().0 })
+    Ok(LogCpm::compute(genes.to_vec(), &sub, samples))
 }
 
 /// Reads an output folder of `degsea run` into a [`ReportInput`].
@@ -209,12 +158,7 @@ pub fn load_dir(dir: &Path, opts: &LoadOptions) -> Result<ReportInput> {
     let manifest_path = dir.join("run.json");
     let manifest: Value = serde_json::from_str(&read(&manifest_path)?)
         .map_err(|e| file_err(&manifest_path, format!("not JSON: {e}")))?;
-    let test = crate::lookup(&manifest, "/groups/test").and_then(Value::as_str).unwrap_or("test").to_owned();
-    let reference = crate::lookup(&manifest, "/groups/reference")
-        .and_then(Value::as_str)
-        .unwrap_or("reference")
-        .to_owned();
-    let de = de_table(&dir.join("de.tsv"))?;
+    let de = degsea_io::de_table::read_table(&dir.join("de.tsv"))?;
     let nf_path = dir.join("norm_factors.tsv");
     let nf = Tsv::read(&nf_path)?;
     let groups = nf.strings("group")?;
@@ -226,13 +170,14 @@ pub fn load_dir(dir: &Path, opts: &LoadOptions) -> Result<ReportInput> {
         .zip(&groups)
         .map(|(((name, lib_size), norm_factor), g)| SampleInfo {
             name,
-            group: usize::from(*g == test),
+            group: ReportInput::group_index(&manifest, g),
             lib_size,
             norm_factor,
         })
         .collect();
     let gsea_path = dir.join("gsea.tsv");
-    let gsea = if gsea_path.is_file() { gsea_table(&gsea_path)? } else { Vec::new() };
+    let gsea =
+        if gsea_path.is_file() { degsea_io::gsea_table::read_records(&gsea_path)? } else { Vec::new() };
     let logcpm_path = dir.join("logcpm.tsv");
     let log_cpm = if logcpm_path.is_file() {
         Some(read_logcpm_tsv(&logcpm_path, &samples)?)
@@ -253,26 +198,6 @@ pub fn load_dir(dir: &Path, opts: &LoadOptions) -> Result<ReportInput> {
         });
         candidate.map(|p| logcpm_from_counts(&p, &de.genes, &samples)).transpose()?
     };
-    let norm = crate::lookup(&manifest, "/parameters/de/norm").and_then(Value::as_str).unwrap_or("tmm");
-    let norm_method =
-        if norm.eq_ignore_ascii_case("tmm") { "TMM".to_owned() } else { norm.to_ascii_uppercase() };
-    Ok(ReportInput {
-        common_dispersion: manifest
-            .pointer("/de/common_dispersion")
-            .and_then(Value::as_f64)
-            .unwrap_or(f64::NAN),
-        fdr: crate::lookup(&manifest, "/parameters/fdr")
-            .and_then(Value::as_f64)
-            .unwrap_or(degsea_plot::DEFAULT_FDR),
-        groups: GroupLabels::new(test, reference),
-        samples,
-        norm_method,
-        de,
-        trended_dispersion: None,
-        gsea,
-        plots: read_plots(dir)?,
-        log_cpm,
-        de_tsv_href: Some("de.tsv".to_owned()),
-        manifest,
-    })
+    let plots = read_plots(dir)?;
+    Ok(ReportInput::from_manifest(manifest, samples, de, gsea, plots, log_cpm))
 }

@@ -50,57 +50,22 @@ pub struct SampleInfo {
     pub norm_factor: f64,
 }
 
-/// The DE table, one entry per tested gene in `de.tsv` order (edgeR `topTags`).
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct DeTable {
-    /// Gene ids.
-    pub genes: Vec<String>,
-    /// log2 fold change.
-    pub log_fc: Vec<f64>,
-    /// Average log2 CPM (edgeR `AveLogCPM`).
-    pub log_cpm: Vec<f64>,
-    /// p-value.
-    pub p_value: Vec<f64>,
-    /// BH FDR.
-    pub fdr: Vec<f64>,
-    /// Dispersion the gene was tested with (tagwise in the classic pipeline).
-    pub dispersion: Vec<f64>,
-}
+pub use degsea_io::de_table::DeTable;
+pub use degsea_io::gsea_table::GseaRecord;
 
-impl DeTable {
-    /// The table of a classic edgeR run ([`degsea_de::classic::DeResult`], genes in input row
-    /// order) in `topTags` order, as `de.tsv` lists it.
-    pub fn from_classic(genes: &[String], r: &degsea_de::classic::DeResult) -> Self {
-        let order = r.top_tags_order();
-        let pick = |v: &[f64]| order.iter().map(|&i| v[i]).collect::<Vec<f64>>();
-        Self {
-            genes: order.iter().map(|&i| genes[i].clone()).collect(),
-            log_fc: pick(&r.log_fc),
-            log_cpm: pick(&r.log_cpm),
-            p_value: pick(&r.p_value),
-            fdr: pick(&r.fdr),
-            dispersion: pick(&r.dispersion),
-        }
+/// The DE table of a classic edgeR run ([`degsea_de::classic::DeResult`], genes in input row
+/// order) in `topTags` order, as `de.tsv` lists it.
+pub fn de_table_from_classic(genes: &[String], r: &degsea_de::classic::DeResult) -> DeTable {
+    let order = r.top_tags_order();
+    let pick = |v: &[f64]| order.iter().map(|&i| v[i]).collect::<Vec<f64>>();
+    DeTable {
+        genes: order.iter().map(|&i| genes[i].clone()).collect(),
+        log_fc: pick(&r.log_fc),
+        log_cpm: pick(&r.log_cpm),
+        p_value: pick(&r.p_value),
+        fdr: pick(&r.fdr),
+        dispersion: pick(&r.dispersion),
     }
-}
-
-/// One gene set of the GSEA table.
-#[derive(Debug, Clone, PartialEq)]
-pub struct PathwayRow {
-    /// Gene-set name.
-    pub pathway: String,
-    /// Genes of the set in the ranked list.
-    pub size: usize,
-    /// Enrichment score.
-    pub es: f64,
-    /// Normalised enrichment score.
-    pub nes: f64,
-    /// p-value.
-    pub pval: f64,
-    /// BH-adjusted p-value.
-    pub padj: f64,
-    /// Leading-edge genes, in ranked-list order.
-    pub leading_edge: Vec<String>,
 }
 
 /// Log2-CPM of the kept genes (edgeR `cpm(y, log = TRUE, prior.count = 2)`), genes × samples
@@ -111,6 +76,17 @@ pub struct LogCpm {
     pub genes: Vec<String>,
     /// Row-major values, `genes.len() × samples`.
     pub values: Vec<f64>,
+}
+
+impl LogCpm {
+    /// edgeR `cpm(y, log = TRUE, prior.count = 2)` of `counts` (one row per gene of `genes`,
+    /// columns in the order of `samples`) with each sample's effective library size
+    /// (`lib_size × norm_factor`).
+    pub fn compute(genes: Vec<String>, counts: &ndarray::Array2<u32>, samples: &[SampleInfo]) -> Self {
+        let eff: Vec<f64> = samples.iter().map(|s| s.lib_size * s.norm_factor).collect();
+        let lc = degsea_de::cpm::log_cpm(counts, &eff, degsea_de::cpm::PRIOR_COUNT);
+        Self { genes, values: lc.into_raw_vec_and_offset().0 }
+    }
 }
 
 /// A named SVG plot (`nes_bar`, `volcano`, `enrichment/<SET>`, …).
@@ -140,7 +116,7 @@ pub struct ReportInput {
     /// Trended dispersion per DE-table gene, when the analysis estimated one.
     pub trended_dispersion: Option<Vec<f64>>,
     /// The GSEA table (empty without GSEA).
-    pub gsea: Vec<PathwayRow>,
+    pub gsea: Vec<GseaRecord>,
     /// The run's plots (NES bar, volcano, enrichment curves).
     pub plots: Vec<NamedSvg>,
     /// Log-CPM of the kept genes, for the MDS plot and the heatmaps; `None` leaves them out.
@@ -171,14 +147,56 @@ impl Default for ReportInput {
 }
 
 impl ReportInput {
+    /// Assembles the input of a run from its manifest (`run.json` as a JSON value) and its
+    /// tables. What the manifest records — group names, normalisation method, FDR cut-off,
+    /// common dispersion — is taken from it, so `degsea run` and `degsea report --from` on its
+    /// folder build the same input and so the same page.
+    pub fn from_manifest(
+        manifest: serde_json::Value,
+        samples: Vec<SampleInfo>,
+        de: DeTable,
+        gsea: Vec<GseaRecord>,
+        plots: Vec<NamedSvg>,
+        log_cpm: Option<LogCpm>,
+    ) -> Self {
+        let text = |pointer: &str, default: &str| {
+            lookup(&manifest, pointer).and_then(serde_json::Value::as_str).unwrap_or(default).to_owned()
+        };
+        let groups = GroupLabels::new(text("/groups/test", "test"), text("/groups/reference", "reference"));
+        let norm = text("/parameters/de/norm", "tmm");
+        let norm_method =
+            if norm.eq_ignore_ascii_case("tmm") { "TMM".to_owned() } else { norm.to_ascii_uppercase() };
+        let number = |pointer: &str| lookup(&manifest, pointer).and_then(serde_json::Value::as_f64);
+        Self {
+            common_dispersion: number("/de/common_dispersion").unwrap_or(f64::NAN),
+            fdr: number("/parameters/fdr").unwrap_or(degsea_plot::DEFAULT_FDR),
+            groups,
+            samples,
+            norm_method,
+            de,
+            trended_dispersion: None,
+            gsea,
+            plots,
+            log_cpm,
+            de_tsv_href: Some("de.tsv".to_owned()),
+            manifest,
+        }
+    }
+
+    /// [`SampleInfo::group`] of a sample whose group label is `group_label`: 1 when it is the
+    /// manifest's test group, 0 otherwise.
+    pub fn group_index(manifest: &serde_json::Value, group_label: &str) -> usize {
+        usize::from(lookup(manifest, "/groups/test").and_then(serde_json::Value::as_str) == Some(group_label))
+    }
+
     /// The run's plot named `name`, if present.
     pub fn plot(&self, name: &str) -> Option<&str> {
         self.plots.iter().find(|p| p.name == name).map(|p| p.svg.as_str())
     }
 
     /// Gene sets with `padj < fdr`, by decreasing NES.
-    pub fn significant_sets(&self) -> Vec<&PathwayRow> {
-        let mut v: Vec<&PathwayRow> = self
+    pub fn significant_sets(&self) -> Vec<&GseaRecord> {
+        let mut v: Vec<&GseaRecord> = self
             .gsea
             .iter()
             .filter(|r| r.padj.is_finite() && r.padj < self.fdr && r.nes.is_finite())

@@ -9,7 +9,7 @@ use degsea_plot::{
 };
 use ndarray::ArrayView2;
 
-use crate::{Error, NamedSvg, PathwayRow, ReportInput, Result};
+use crate::{Error, GseaRecord, NamedSvg, ReportInput, Result};
 
 /// At most this many leading-edge genes per heatmap (the first in ranked-list order), so that
 /// a report with many large sets stays small.
@@ -32,7 +32,7 @@ fn qc_samples(input: &ReportInput, order: &[usize]) -> Vec<QcSample> {
 /// Rows of the heatmap of one gene set: its first [`HEATMAP_MAX_GENES`] leading-edge genes
 /// found in the log-CPM matrix, with their z-scored log-CPM (samples ordered by group), or
 /// `None` without log-CPM or when no leading-edge gene is in it.
-pub fn heatmap_rows(input: &ReportInput, set: &PathwayRow) -> Option<(Vec<String>, Vec<f64>)> {
+pub fn heatmap_rows(input: &ReportInput, set: &GseaRecord) -> Option<(Vec<String>, Vec<f64>)> {
     let lc = input.log_cpm.as_ref()?;
     let ns = input.samples.len();
     let index: HashMap<&str, usize> = lc.genes.iter().enumerate().map(|(i, g)| (g.as_str(), i)).collect();

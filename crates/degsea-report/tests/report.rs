@@ -8,7 +8,7 @@ use degsea_de::cpm::PRIOR_COUNT;
 use degsea_de::{PrepareOptions, prepare};
 use degsea_plot::GroupLabels;
 use degsea_report::folder::{LoadOptions, load_dir};
-use degsea_report::{DeTable, LogCpm, PathwayRow, ReportInput, SampleInfo, bcv_input, render};
+use degsea_report::{GseaRecord, LogCpm, ReportInput, SampleInfo, bcv_input, render};
 use degsea_testkit::SplitMix64;
 
 /// A small two-group cohort with a shifted block of genes, run through edgeR's classic pipeline.
@@ -31,7 +31,7 @@ fn cohort() -> ReportInput {
     let r = p.classic_de(&degsea_de::classic::ClassicOptions::default());
     let lc = p.log_cpm(PRIOR_COUNT);
     let kept = p.counts.genes().to_vec();
-    let de = DeTable::from_classic(&kept, &r);
+    let de = degsea_report::de_table_from_classic(&kept, &r);
     let leading: Vec<String> = kept.iter().take(30).cloned().collect();
     ReportInput {
         manifest: serde_json::json!({"version": "0.1.0", "contrast": "g: B vs A",
@@ -53,22 +53,24 @@ fn cohort() -> ReportInput {
         de,
         common_dispersion: r.common_dispersion,
         gsea: vec![
-            PathwayRow {
+            GseaRecord {
                 pathway: "SET_UP".into(),
                 size: 40,
                 es: 0.8,
                 nes: 2.1,
                 pval: 1e-5,
                 padj: 1e-4,
+                log2err: 0.25,
                 leading_edge: leading,
             },
-            PathwayRow {
+            GseaRecord {
                 pathway: "SET_NULL".into(),
                 size: 20,
                 es: 0.1,
                 nes: 0.4,
                 pval: 0.9,
                 padj: 0.9,
+                log2err: 0.5,
                 leading_edge: vec!["G300".into()],
             },
         ],
@@ -143,13 +145,14 @@ fn rebuilds_from_an_output_folder() {
     let mut g = String::from("pathway\tsize\tES\tNES\tpval\tpadj\tlog2err\tleadingEdge\n");
     for r in &input.gsea {
         g += &format!(
-            "{}\t{}\t{}\t{}\t{}\t{}\tNA\t{}\n",
+            "{}\t{}\t{}\t{}\t{}\t{}\t{}\t{}\n",
             r.pathway,
             r.size,
             r.es,
             r.nes,
             r.pval,
             r.padj,
+            r.log2err,
             r.leading_edge.join(",")
         );
     }
@@ -187,5 +190,5 @@ fn rebuilds_from_an_output_folder() {
     let bad = std::fs::read_to_string(d.join("de.tsv")).unwrap().replacen("\t0.", "\tx.", 1);
     std::fs::write(d.join("de.tsv"), bad).unwrap();
     let e = load_dir(d, &LoadOptions::default()).unwrap_err().to_string();
-    assert!(e.contains("de.tsv") && e.contains("line 2") && e.contains("`x."), "{e}");
+    assert!(e.contains("de.tsv:2:") && e.contains("`x."), "{e}");
 }

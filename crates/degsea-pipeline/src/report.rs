@@ -1,0 +1,126 @@
+//! The `report` job and the report step of `run`: `report.html`, one self-contained page per
+//! contrast (summary, QC plots, DE table, GSEA, methods; see [`degsea_report`]).
+//!
+//! `degsea run` builds the page from what it computed ([`input_from_run`]) and stages it with
+//! the QC plots ([`stage`]); `degsea report --from DIR` rebuilds it from the output folder
+//! ([`run`], through [`degsea_report::folder::load_dir`]). Both assemble the input with
+//! [`ReportInput::from_manifest`], so for a folder written with plots the two pages are
+//! byte-identical (a test checks it).
+
+use std::path::{Path, PathBuf};
+
+use anyhow::Context as _;
+use degsea_core::SampleDesign;
+use degsea_gsea::GseaResult;
+use degsea_io::manifest::Manifest;
+use degsea_io::output::OutputDir;
+use degsea_report::folder::LoadOptions;
+use degsea_report::{LogCpm, NamedSvg, ReportInput, SampleInfo};
+
+use crate::de::DeRun;
+use crate::plots::{self, ImageFormat};
+use crate::{gsea, log};
+
+/// The file name of the report inside an output folder.
+pub const REPORT_FILE: &str = "report.html";
+
+/// Configuration of the `report` job.
+#[derive(Debug, Clone)]
+pub struct ReportConfig {
+    /// A `degsea run` output folder (one contrast: the folder holding `run.json`).
+    pub from: PathBuf,
+    /// Where to write the page (default `FROM/report.html`).
+    pub out: Option<PathBuf>,
+    /// Count matrix for the MDS plot and heatmaps when the run's recorded path is not found.
+    pub counts: Option<PathBuf>,
+}
+
+/// Runs the `report` job: reads the folder, renders the page, writes it atomically (a
+/// temporary file renamed into place). Returns the path written.
+///
+/// # Errors
+/// A missing or malformed file of the folder (named with line and value), or an unwritable
+/// destination.
+pub fn run(config: &ReportConfig) -> anyhow::Result<PathBuf> {
+    let from = &config.from;
+    if !from.join("run.json").is_file() {
+        anyhow::bail!(
+            "`{}` is not a degsea run output folder (no run.json); with several contrasts, give one contrast's subfolder",
+            from.display()
+        );
+    }
+    let dest = config.out.clone().unwrap_or_else(|| from.join(REPORT_FILE));
+    if dest.is_dir() {
+        anyhow::bail!("output `{}` is a folder; give the report's file name", dest.display());
+    }
+    let input = degsea_report::folder::load_dir(from, &LoadOptions { counts: config.counts.clone() })?;
+    if input.log_cpm.is_none() {
+        log::info(
+            "no logcpm.tsv and the run's count matrix was not found: the report has no MDS plot or heatmaps (give --counts)",
+        );
+    }
+    let rendered = degsea_report::render(&input)?;
+    degsea_io::output::write_file_atomic(&dest, |w| w.write_all(rendered.html.as_bytes()))
+        .with_context(|| format!("writing `{}`", dest.display()))?;
+    log::info(&format!("wrote {} ({} bytes)", dest.display(), rendered.html.len()));
+    Ok(dest)
+}
+
+/// The report input of one contrast of `degsea run`, from what the run computed: the manifest
+/// (as it will be written, minus outputs), the DE and GSEA tables, the run's plots and the
+/// log-CPM (prior count 2) of the kept genes in `de.tsv` order.
+pub fn input_from_run(
+    manifest: &Manifest,
+    design: &SampleDesign,
+    de_run: &DeRun,
+    result: &GseaResult,
+    plots: &[(String, String)],
+) -> ReportInput {
+    let manifest = manifest.to_json();
+    let prepared = &de_run.prepared;
+    let labels = design.group_labels();
+    let samples: Vec<SampleInfo> = prepared
+        .counts
+        .samples()
+        .iter()
+        .enumerate()
+        .map(|(j, name)| SampleInfo {
+            name: name.clone(),
+            group: ReportInput::group_index(&manifest, labels[j]),
+            lib_size: prepared.lib_sizes[j],
+            norm_factor: prepared.norm_factors[j],
+        })
+        .collect();
+    let order = de_run.result.top_tags_order();
+    let de = de_run.columns(&order).to_table();
+    let counts = prepared.counts.counts().select(ndarray::Axis(0), &order);
+    let log_cpm = LogCpm::compute(de.genes.clone(), &counts, &samples);
+    let plots = plots.iter().map(|(name, svg)| NamedSvg { name: name.clone(), svg: svg.clone() }).collect();
+    ReportInput::from_manifest(manifest, samples, de, gsea::records(result), plots, Some(log_cpm))
+}
+
+/// Renders `input` and stages `sub/report.html`; with `write_plots`, also the QC plots under
+/// `sub/plots/` as SVG and PNG, like the run's other plots.
+///
+/// # Errors
+/// A plot that cannot be drawn or rendered, or a file that cannot be staged.
+pub fn stage(
+    out: &mut OutputDir,
+    sub: &Path,
+    input: &ReportInput,
+    write_plots: bool,
+    dpi: f32,
+) -> anyhow::Result<()> {
+    let rendered = degsea_report::render(input)?;
+    out.write(sub.join(REPORT_FILE), rendered.html.as_bytes())
+        .with_context(|| format!("writing `{}`", out.dest().join(sub).join(REPORT_FILE).display()))?;
+    if write_plots {
+        let images: Vec<(String, String)> = rendered
+            .qc_plots
+            .into_iter()
+            .map(|p| (sub.join("plots").join(p.name).to_string_lossy().into_owned(), p.svg))
+            .collect();
+        plots::write_images(out, &images, &[ImageFormat::Svg, ImageFormat::Png], dpi)?;
+    }
+    Ok(())
+}
