@@ -59,10 +59,11 @@ pub(crate) struct Args {
     /// S.d. of those random log2 fold changes.
     #[arg(long, value_name = "SD", default_value_t = degsea_sim::DEFAULT_BACKGROUND_SD)]
     background_sd: f64,
-    /// A covariate column with its own effects, `NAME:LEVEL=N,LEVEL=N[:FRACTION[:SD]]`
-    /// (repeatable): levels assigned to samples at random; each non-first level moves FRACTION
-    /// of the genes (default 0.1) by N(0, SD²) in log2 (default SD 1). E.g.
-    /// `stage:I=13,II=11,III=15` or a batch shift `batch:A=19,B=19:1:0.2`.
+    /// A covariate column with its own effects, `NAME:LEVEL=N,LEVEL=N[:FRACTION[:SD[:ASSOC]]]`
+    /// (repeatable): each non-first level moves FRACTION of the genes (default 0.1) by
+    /// N(0, SD²) in log2 (default SD 1); levels go to samples at random, or, with ASSOC in
+    /// (0, 1], later levels more often to the test group. E.g. `stage:I=13,II=11,III=15`,
+    /// `stage:I=13,II=11,III=15:0.1:1:0.5` or a batch shift `batch:A=19,B=19:1:0.2`.
     #[arg(long, value_name = "SPEC")]
     covariate: Vec<String>,
     /// Name genes by Ensembl gene id instead of symbol (genes without an id are left out).

@@ -215,6 +215,7 @@ fn write_outputs(
                     "levels": c.levels.to_string(),
                     "fraction": c.fraction,
                     "sd": c.sd,
+                    "association": c.association,
                 }))
                 .collect::<Vec<_>>()
         );

@@ -354,7 +354,7 @@ struct Gene {
 /// - library sizes L_j uniform on `library_size`·(1 ± `library_size_spread`);
 /// - dispersion φ_g = (φ₀ + 1/μ_g)·exp(σZ), μ_g the expected reference count;
 /// - covariates: each covariate's levels are assigned to samples at random (independently of
-///   the groups); each non-baseline level moves a random `fraction` of the genes by
+///   the groups unless `association` > 0); each non-baseline level moves a random `fraction` of the genes by
 ///   N(0, `sd`²) in log2, multiplying the means of its samples;
 /// - counts Y_gj ~ NB(q_gℓ·L_j·2^(Σ covariate effects), φ_g) as a Poisson–gamma mixture.
 ///
@@ -557,14 +557,27 @@ pub fn simulate(
     for (k, c) in options.covariates.iter().enumerate() {
         let stream = STREAM_COVARIATES + 2 * u32::try_from(k).unwrap_or(u32::MAX / 4);
         let mut rng = Rng::stream(seed, stream);
-        let mut level: Vec<usize> = c
+        let in_order: Vec<usize> = c
             .levels
             .levels()
             .iter()
             .enumerate()
             .flat_map(|(i, (_, size))| std::iter::repeat_n(i, *size))
             .collect();
-        rng.shuffle(&mut level);
+        // Samples sorted by association·[test] + U(0, 1) take the levels in order.
+        let key: Vec<f64> = sample_level
+            .iter()
+            .map(|&l| {
+                let test = test_levels.contains(&levels[l].0);
+                c.association * f64::from(u8::from(test)) + rng.uniform()
+            })
+            .collect();
+        let mut by_key: Vec<usize> = (0..n_samples).collect();
+        by_key.sort_by(|&a, &b| key[a].total_cmp(&key[b]));
+        let mut level = vec![0; n_samples];
+        for (rank, &j) in by_key.iter().enumerate() {
+            level[j] = in_order[rank];
+        }
         let mut rng = Rng::stream(seed, stream + 1);
         let first = effect_of.len();
         for (lname, _) in &c.levels.levels()[1..] {

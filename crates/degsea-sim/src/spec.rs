@@ -155,14 +155,19 @@ impl fmt::Display for Plant {
 pub const DEFAULT_COVARIATE_FRACTION: f64 = 0.1;
 /// Default s.d. of a covariate level's log2 effects on the genes it moves.
 pub const DEFAULT_COVARIATE_SD: f64 = 1.0;
+/// Largest association of a covariate with the test group accepted (1 already separates).
+pub const MAX_COVARIATE_ASSOCIATION: f64 = 1.0;
 
-/// A sample-sheet covariate with its own effects: levels with their sample counts (assigned to
-/// samples at random, independently of the groups), and, for each level but the first, a
-/// random `fraction` of the genes shifted by N(0, `sd`²) in log2.
+/// A sample-sheet covariate with its own effects: levels with their sample counts, and, for
+/// each level but the first, a random `fraction` of the genes shifted by N(0, `sd`²) in log2.
+/// Levels are assigned to samples in order of `association·[test group] + U(0, 1)`: at 0
+/// independently of the groups, at 1 or more every test sample takes the later levels (a
+/// covariate confounded with the contrast, which the exact test mistakes for group effects).
 ///
-/// Parsed from `NAME:LEVEL=N,LEVEL=N…[:FRACTION[:SD]]`, e.g. `stage:I=13,II=11,III=15:0.1:1`
-/// (three stages, 10 % of genes moved per stage with log2 s.d. 1) or `batch:A=19,B=19:1:0.2`
-/// (a batch shifting every gene a little).
+/// Parsed from `NAME:LEVEL=N,LEVEL=N…[:FRACTION[:SD[:ASSOCIATION]]]`, e.g.
+/// `stage:I=13,II=11,III=15:0.1:1` (three stages, 10 % of genes moved per stage with log2 s.d.
+/// 1), `stage:I=13,II=11,III=15:0.1:1:0.5` (later stages more often in the test group) or
+/// `batch:A=19,B=19:1:0.2` (a batch shifting every gene a little).
 ///
 /// ```
 /// use degsea_sim::CovariateSpec;
@@ -181,6 +186,8 @@ pub struct CovariateSpec {
     pub fraction: f64,
     /// S.d. of the log2 effects.
     pub sd: f64,
+    /// Association of the later levels with the test group (0: none).
+    pub association: f64,
 }
 
 impl FromStr for CovariateSpec {
@@ -214,16 +221,21 @@ impl FromStr for CovariateSpec {
         };
         let fraction = number(parts.next(), "fraction", DEFAULT_COVARIATE_FRACTION, 1.0)?;
         let sd = number(parts.next(), "s.d.", DEFAULT_COVARIATE_SD, MAX_ABS_PLANT_LOG2FC)?;
+        let association = number(parts.next(), "association", 0.0, MAX_COVARIATE_ASSOCIATION)?;
         if let Some(extra) = parts.next() {
             return Err(bad(format!("unexpected `:{extra}`")));
         }
-        Ok(Self { name: name.to_owned(), levels, fraction, sd })
+        Ok(Self { name: name.to_owned(), levels, fraction, sd, association })
     }
 }
 
 impl fmt::Display for CovariateSpec {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "{}:{}:{}:{}", self.name, self.levels, self.fraction, self.sd)
+        write!(f, "{}:{}:{}:{}", self.name, self.levels, self.fraction, self.sd)?;
+        if self.association > 0.0 {
+            write!(f, ":{}", self.association)?;
+        }
+        Ok(())
     }
 }
 
@@ -306,7 +318,8 @@ mod tests {
             ("stage:I=3,II=3:2", "fraction `2` is outside"),
             ("stage:I=3,II=3:0.1:z", "s.d. `z` is not a number"),
             ("sample:I=3,II=3", "not `sample`"),
-            ("s:I=3,II=3:0.1:1:9", "unexpected `:9`"),
+            ("s:I=3,II=3:0.1:1:0.5:9", "unexpected `:9`"),
+            ("s:I=3,II=3:0.1:1:2", "association `2` is outside"),
         ] {
             let e = spec.parse::<CovariateSpec>().unwrap_err().to_string();
             assert!(e.contains(needle), "{spec}: {e}");
