@@ -205,3 +205,42 @@ fn bad_settings_give_one_error_line_and_no_output() {
     assert!(!out.exists());
     assert_eq!(fs::read_dir(tmp.path()).unwrap().count(), 1, "only the GMT is left in the temp folder");
 }
+
+#[test]
+fn covariates_become_sheet_columns_a_design_can_use() {
+    let tmp = tempfile::tempdir().unwrap();
+    let gmt = toy_gmt(tmp.path());
+    let out = tmp.path().join("sim");
+    let o = simulate(&out, &gmt, &["--covariate", "stage:I=3,II=3,III=3:0.2:1.5:0.5"]);
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let sheet = fs::read_to_string(out.join("samples.tsv")).unwrap();
+    assert!(sheet.starts_with("sample\tgroup\tstage\n"), "{sheet}");
+    let stages: Vec<&str> = sheet.lines().skip(1).map(|l| l.split('\t').nth(2).unwrap()).collect();
+    for level in ["I", "II", "III"] {
+        assert_eq!(stages.iter().filter(|s| **s == level).count(), 3, "{sheet}");
+    }
+    let truth = fs::read_to_string(out.join("truth.tsv")).unwrap();
+    assert!(truth.lines().next().unwrap().ends_with("\tdispersion\tstage:II\tstage:III"));
+    let moved = truth.lines().skip(1).filter(|l| !l.ends_with("\t0\t0")).count();
+    assert!(moved >= 80, "{moved} genes with a stage effect (20 % of 400 per stage)");
+    let sim: serde_json::Value =
+        serde_json::from_str(&fs::read_to_string(out.join("simulation.json")).unwrap()).unwrap();
+    assert_eq!(sim["covariates"][0]["association"], 0.5);
+    // The sheet and counts feed `degsea de --design` directly.
+    let de = tmp.path().join("de");
+    let o = run(&[
+        "de",
+        "--counts",
+        out.join("counts.tsv").to_str().unwrap(),
+        "--samples",
+        out.join("samples.tsv").to_str().unwrap(),
+        "--contrast",
+        "group: trt+trt2 vs ctrl",
+        "--design",
+        "~ stage + group",
+        "--out",
+        de.to_str().unwrap(),
+    ]);
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    assert!(fs::read_to_string(de.join("de.tsv")).unwrap().starts_with("gene\tlogFC\tlogCPM\tF\t"));
+}

@@ -765,6 +765,13 @@ mod tests {
         // Without covariates the cohort is unchanged by the feature (no draws from its streams).
         let a = simulate(&options(), &toy_sets(), &fillers(5000), GeneIds::Symbols).unwrap();
         assert!(a.truth.iter().all(|t| t.covariate_log2_effects.is_empty()));
+        // Association 1 separates: every test sample takes the later levels.
+        let mut o = options();
+        o.covariates = vec!["stage:I=6,II=3,III=3:0.1:1:1".parse().unwrap()];
+        let c = simulate(&o, &toy_sets(), &fillers(5000), GeneIds::Symbols).unwrap();
+        let group = c.samples.column("group").unwrap();
+        let stage = c.samples.column("stage").unwrap();
+        assert!(group.iter().zip(stage).all(|(g, s)| (g == "ref") == (s == "I")), "{group:?} {stage:?}");
         let mut bad = options();
         bad.covariates = vec!["stage:I=3,II=3".parse().unwrap()];
         assert!(

@@ -48,6 +48,6 @@ pub use cohort::{
 };
 pub use error::{Error, Result};
 pub use spec::{
-    CovariateSpec, DEFAULT_COVARIATE_FRACTION, DEFAULT_COVARIATE_SD, GroupSpec, MAX_COVARIATE_ASSOCIATION, MAX_ABS_PLANT_LOG2FC, Plant,
-    parse_levels,
+    CovariateSpec, DEFAULT_COVARIATE_FRACTION, DEFAULT_COVARIATE_SD, GroupSpec, MAX_ABS_PLANT_LOG2FC,
+    MAX_COVARIATE_ASSOCIATION, Plant, parse_levels,
 };
