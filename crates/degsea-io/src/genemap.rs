@@ -48,7 +48,7 @@ pub fn parse_pairs(reader: impl BufRead, name: &str) -> Result<Vec<(String, Stri
             return Err(Error::Ragged {
                 file: name.to_owned(),
                 line: i as u64 + 1,
-                id: fields[0].to_owned(),
+                id: crate::printable(fields[0]),
                 found: fields.len().saturating_sub(1),
                 expected: 1,
             });

@@ -36,7 +36,12 @@ pub(crate) fn read_columns(text: &str, file: &str, wanted: &[&str]) -> Result<Ve
     for w in wanted {
         match names.iter().position(|n| n == w) {
             Some(i) => index.push(i),
-            None => return Err(bad(1, format!("missing column `{w}` (header has: {})", names.join(", ")))),
+            None => {
+                return Err(bad(
+                    1,
+                    format!("missing column `{w}` (header has: {})", crate::printable(&names.join(", "))),
+                ));
+            }
         }
     }
     let mut rows = Vec::new();
@@ -55,7 +60,7 @@ pub(crate) fn number(file: &str, line: u64, column: &str, text: &str) -> Result<
     parse_number(text).ok_or_else(|| Error::Table {
         file: file.to_owned(),
         line,
-        reason: format!("{column} `{text}` is not a number"),
+        reason: format!("{column} `{}` is not a number", crate::printable(text)),
     })
 }
 

@@ -1,4 +1,5 @@
-//! Property tests of the readers (issue 19): arbitrary bytes never panic (every reader returns
+//! Property tests of the readers (issue 19): counts, featureCounts, HTSeq, sample sheet, rename
+//! map, GMT, RNK, gene map, de.tsv and gsea.tsv. Arbitrary bytes never panic (every reader returns
 //! `Ok` or an `Err` naming the file), and what degsea writes it reads back identically.
 //!
 //! Case counts are bounded so the whole file runs in a few seconds in CI; inputs are small
@@ -231,5 +232,78 @@ proptest! {
         let values: Vec<f64> = scores.values().copied().collect();
         prop_assert_eq!(r.list.genes().iter().collect::<Vec<_>>(), genes);
         prop_assert_eq!(r.list.scores().iter().map(|s| s.to_bits()).collect::<Vec<_>>(), values.iter().map(|s| s.to_bits()).collect::<Vec<_>>());
+    }
+}
+
+/// Finite values and the NaN degsea writes as `NA` (e.g. a log2err not estimated).
+fn value() -> impl Strategy<Value = f64> {
+    prop_oneof![
+        8 => prop::num::f64::NORMAL | prop::num::f64::SUBNORMAL | prop::num::f64::ZERO,
+        1 => Just(f64::NAN),
+    ]
+}
+
+/// NaN-aware bit equality (NaN read back as NaN).
+fn same(a: f64, b: f64) -> bool {
+    a.to_bits() == b.to_bits() || (a.is_nan() && b.is_nan())
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: CASES, failure_persistence: None, ..ProptestConfig::default() })]
+
+    #[test]
+    fn result_table_readers_never_panic(bytes in input()) {
+        // de.tsv and gsea.tsv are read back by `degsea plot`, gene maps by `run --gene-map`.
+        let dir = tempfile::tempdir().unwrap();
+        let p = write(dir.path(), "t.tsv", &bytes);
+        if let Err(e) = degsea_io::de_table::read(&p) {
+            check_error(&e, "t.tsv");
+        }
+        if let Err(e) = degsea_io::gsea_table::read(&p) {
+            check_error(&e, "t.tsv");
+        }
+        if let Err(e) = degsea_io::genemap::read(&p) {
+            check_error(&e, "t.tsv");
+        }
+    }
+
+    #[test]
+    fn de_table_round_trip(rows in prop::collection::btree_map(name(), (value(), value(), value(), value(), value()), 1..8)) {
+        let genes: Vec<String> = rows.keys().cloned().collect();
+        let cols: Vec<(f64, f64, f64, f64, f64)> = rows.values().copied().collect();
+        let pick = |k: usize| -> Vec<f64> { cols.iter().map(|c| [c.0, c.1, c.2, c.3, c.4][k]).collect() };
+        let (log_fc, log_cpm, p_value, fdr, dispersion) = (pick(0), pick(1), pick(2), pick(3), pick(4));
+        let order: Vec<usize> = (0..genes.len()).rev().collect();
+        let table = degsea_io::de_table::DeColumns {
+            genes: &genes, log_fc: &log_fc, log_cpm: &log_cpm, p_value: &p_value, fdr: &fdr,
+            dispersion: &dispersion, order: &order,
+        };
+        let mut bytes = Vec::new();
+        table.write_tsv(&mut bytes).unwrap();
+        let dir = tempfile::tempdir().unwrap();
+        let read = degsea_io::de_table::read(&write(dir.path(), "de.tsv", &bytes)).unwrap();
+        prop_assert_eq!(read.len(), genes.len());
+        for (r, &i) in read.iter().zip(&order) {
+            prop_assert_eq!(&r.gene, &genes[i]);
+            prop_assert!(same(r.log_fc, log_fc[i]) && same(r.p_value, p_value[i]) && same(r.fdr, fdr[i]), "{:?}", r);
+        }
+    }
+
+    #[test]
+    fn gsea_table_round_trip(rows in prop::collection::btree_map(name(), (0usize..500, value(), value(), value(), value(), prop::collection::vec(name(), 0..4)), 1..6)) {
+        let records: Vec<degsea_io::gsea_table::GseaRecord> = rows
+            .into_iter()
+            .map(|(pathway, (size, es, nes, pval, padj, leading_edge))| degsea_io::gsea_table::GseaRecord {
+                pathway, size, es, nes, pval, padj, log2err: f64::NAN, leading_edge,
+            })
+            .collect();
+        let dir = tempfile::tempdir().unwrap();
+        let p = write(dir.path(), "gsea.tsv", degsea_io::gsea_table::to_tsv(&records).as_bytes());
+        let read = degsea_io::gsea_table::read(&p).unwrap();
+        prop_assert_eq!(read.len(), records.len());
+        for (r, w) in read.iter().zip(&records) {
+            prop_assert_eq!(&r.pathway, &w.pathway);
+            prop_assert!(same(r.es, w.es) && same(r.nes, w.nes) && same(r.padj, w.padj), "{:?}", r);
+        }
     }
 }
