@@ -53,7 +53,7 @@ pub enum OutputPathError {
         /// The OS reason, in words.
         reason: String,
     },
-    /// The destination is a non-empty folder that degsea did not write.
+    /// The destination is a folder holding files that degsea did not write.
     #[error(
         "output `{0}` is a folder that degsea did not write (it has files but no run.json); it \
          would be replaced whole: choose a new or empty folder"
@@ -194,11 +194,18 @@ fn check_writable(dest: &Path, shown: String, inside: bool) -> Result<(), Output
     Ok(())
 }
 
-/// Whether an existing folder may be replaced whole: it is empty or degsea wrote it.
+/// Whether an existing folder may be replaced whole: degsea wrote it, or it holds no file at
+/// all (only empty sub-folders, as a workflow manager creates them for its expected outputs).
 fn replaceable(dir: &Path) -> bool {
-    dir.join(MARKER).is_file()
-        || dir.join(MANIFEST).is_file()
-        || fs::read_dir(dir).is_ok_and(|mut entries| entries.next().is_none())
+    dir.join(MARKER).is_file() || dir.join(MANIFEST).is_file() || holds_no_file(dir)
+}
+
+/// Whether a folder tree holds no file (symbolic links count as files).
+fn holds_no_file(dir: &Path) -> bool {
+    let Ok(entries) = fs::read_dir(dir) else { return false };
+    entries
+        .into_iter()
+        .all(|e| e.is_ok_and(|e| e.file_type().is_ok_and(|t| t.is_dir()) && holds_no_file(&e.path())))
 }
 
 fn parent_of(dest: &Path) -> PathBuf {
@@ -540,6 +547,12 @@ mod tests {
         assert!(tmp.path().join("thesis.tex").exists());
         fs::write(tmp.path().join("run.json"), "{}").unwrap();
         assert!(check_output_path(tmp.path(), true).is_ok());
+        // Empty sub-folders only (Snakemake creates the folders of a rule's outputs): replaced.
+        let made = tempfile::tempdir().unwrap();
+        fs::create_dir_all(made.path().join("res/plots/enrichment")).unwrap();
+        assert!(check_output_path(&made.path().join("res"), true).is_ok());
+        fs::write(made.path().join("res/plots/notes.txt"), "x").unwrap();
+        assert!(check_output_path(&made.path().join("res"), true).is_err());
     }
 
     #[test]
