@@ -268,7 +268,7 @@ proptest! {
     }
 
     #[test]
-    fn de_table_round_trip(rows in prop::collection::btree_map(name(), (value(), value(), value(), value(), value()), 1..8)) {
+    fn de_table_round_trip(rows in prop::collection::btree_map(name(), (value(), value(), value(), value(), value()), 1..8), glm in any::<bool>()) {
         let genes: Vec<String> = rows.keys().cloned().collect();
         let cols: Vec<(f64, f64, f64, f64, f64)> = rows.values().copied().collect();
         let pick = |k: usize| -> Vec<f64> { cols.iter().map(|c| [c.0, c.1, c.2, c.3, c.4][k]).collect() };
@@ -276,7 +276,10 @@ proptest! {
         let order: Vec<usize> = (0..genes.len()).rev().collect();
         let table = degsea_io::de_table::DeColumns {
             genes: &genes, log_fc: &log_fc, log_cpm: &log_cpm, p_value: &p_value, fdr: &fdr,
-            dispersion: &dispersion, order: &order,
+            dispersion: &dispersion,
+            // A GLM table has topTags' statistic column (here `F`, the values of logCPM).
+            statistic: glm.then_some(degsea_io::de_table::Statistic { name: "F", values: &log_cpm }),
+            order: &order,
         };
         let mut bytes = Vec::new();
         table.write_tsv(&mut bytes).unwrap();
