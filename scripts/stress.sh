@@ -39,12 +39,13 @@ fi
 WORK=$(mktemp -d "${TMPDIR:-/tmp}/degsea-stress.XXXXXX")
 if [[ "${KEEP:-0}" != 1 ]]; then trap 'rm -rf "$WORK"' EXIT; else say "work folder $WORK"; fi
 
-# Wall seconds and peak RSS (MiB) of a command, from GNU time's -f output in $1.
+# Wall seconds, peak RSS (MiB) and CPU seconds (user + system) of a command, from GNU time's
+# -f output in $1. On a shared machine the wall time grows with the load; the CPU time does not.
 measure() {
   local log=$1; shift
-  /usr/bin/time -f '%e %M' -o "$log" "$@" 2>"$log.stderr" >/dev/null || { cat "$log.stderr" >&2; return 1; }
-  read -r secs kib <"$log"
-  printf '%s %s\n' "$secs" "$((kib / 1024))"
+  /usr/bin/time -f '%e %M %U %S' -o "$log" "$@" 2>"$log.stderr" >/dev/null || { cat "$log.stderr" >&2; return 1; }
+  read -r secs kib user sys <"$log"
+  printf '%s %s %s\n' "$secs" "$((kib / 1024))" "$(awk -v u="$user" -v s="$sys" 'BEGIN { printf "%.1f", u + s }')"
 }
 
 cohort() { # cohort GENES SAMPLES DIR
@@ -57,13 +58,14 @@ cohort() { # cohort GENES SAMPLES DIR
 say "simulating $GENES x $SAMPLES"
 cohort "$GENES" "$SAMPLES" "$WORK/sim"
 ARGS=(--counts "$WORK/sim/counts.tsv" --samples "$WORK/sim/samples.tsv" --contrast "group: b vs a")
-read -r run_s run_mib < <(measure "$WORK/run.time" "$DEGSEA" --threads "$THREADS" run "${ARGS[@]}" --out "$WORK/run")
-read -r de_s de_mib < <(measure "$WORK/de.time" "$DEGSEA" --threads "$THREADS" de "${ARGS[@]}" --out "$WORK/de")
+read -r run_s run_mib run_cpu < <(measure "$WORK/run.time" "$DEGSEA" --threads "$THREADS" run "${ARGS[@]}" --out "$WORK/run")
+read -r de_s de_mib de_cpu < <(measure "$WORK/de.time" "$DEGSEA" --threads "$THREADS" de "${ARGS[@]}" --out "$WORK/de")
 dense_mib=$((GENES * SAMPLES * 8 / 1024 / 1024))
 printf 'stress: %s genes x %s samples, %s threads\n' "$GENES" "$SAMPLES" "$THREADS"
-printf 'stress: degsea run  %8.1f s  peak RSS %6d MiB\n' "$run_s" "$run_mib"
-printf 'stress: degsea de   %8.1f s  peak RSS %6d MiB  = %s x the dense f64 matrix (%d MiB)\n' \
-  "$de_s" "$de_mib" "$(awk -v a="$de_mib" -v b="$dense_mib" 'BEGIN { printf "%.2f", (b > 0 ? a / b : 0) }')" "$dense_mib"
+printf 'stress: load average before: %s\n' "$(cut -d' ' -f1-3 /proc/loadavg 2>/dev/null || echo '?')"
+printf 'stress: degsea run  %8.1f s wall  %8.1f s CPU  peak RSS %6d MiB\n' "$run_s" "$run_cpu" "$run_mib"
+printf 'stress: degsea de   %8.1f s wall  %8.1f s CPU  peak RSS %6d MiB  = %s x the dense f64 matrix (%d MiB)\n' \
+  "$de_s" "$de_cpu" "$de_mib" "$(awk -v a="$de_mib" -v b="$dense_mib" 'BEGIN { printf "%.2f", (b > 0 ? a / b : 0) }')" "$dense_mib"
 
 # 4. SIGTERM at random points.
 say "kill test: $KILLS runs on $KILL_GENES x $KILL_SAMPLES, SIGTERM at a random point"
