@@ -62,7 +62,7 @@ read -r run_s run_mib run_cpu < <(measure "$WORK/run.time" "$DEGSEA" --threads "
 read -r de_s de_mib de_cpu < <(measure "$WORK/de.time" "$DEGSEA" --threads "$THREADS" de "${ARGS[@]}" --out "$WORK/de")
 dense_mib=$((GENES * SAMPLES * 8 / 1024 / 1024))
 printf 'stress: %s genes x %s samples, %s threads\n' "$GENES" "$SAMPLES" "$THREADS"
-printf 'stress: load average before: %s\n' "$(cut -d' ' -f1-3 /proc/loadavg 2>/dev/null || echo '?')"
+printf 'stress: load average (1, 5, 15 min) after the runs: %s\n' "$(cut -d' ' -f1-3 /proc/loadavg 2>/dev/null || echo '?')"
 printf 'stress: degsea run  %8.1f s wall  %8.1f s CPU  peak RSS %6d MiB\n' "$run_s" "$run_cpu" "$run_mib"
 printf 'stress: degsea de   %8.1f s wall  %8.1f s CPU  peak RSS %6d MiB  = %s x the dense f64 matrix (%d MiB)\n' \
   "$de_s" "$de_cpu" "$de_mib" "$(awk -v a="$de_mib" -v b="$dense_mib" 'BEGIN { printf "%.2f", (b > 0 ? a / b : 0) }')" "$dense_mib"
