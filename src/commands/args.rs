@@ -6,7 +6,7 @@ use std::path::PathBuf;
 use anyhow::Context as _;
 use degsea_core::Contrast;
 use degsea_core::formula::Formula;
-use degsea_de::classic::DispersionMethod;
+use degsea_de::classic::{DispersionMethod, Tier};
 use degsea_de::norm::Method;
 use degsea_gsea::{GseaOptions, ScoreType};
 use degsea_pipeline::de::{DeOptions, DeTest};
@@ -73,6 +73,11 @@ pub(crate) struct DeParams {
     /// Normalisation method (edgeR calcNormFactors): tmm, upperquartile, rle or none.
     #[arg(long, value_name = "METHOD", default_value = "tmm", value_parser = parse_method)]
     pub(crate) norm: Method,
+    /// Compute the DE statistics with edgeR 3.40.2's arithmetic step for step (Brent's end point
+    /// of the common dispersion, R's quantile algorithms): bit-faithful and slower. The default
+    /// computes the same statistics fast, within edgeR's own optimiser tolerance.
+    #[arg(long)]
+    pub(crate) edger_exact: bool,
 }
 
 /// The DE test of `--method` (`degsea de`) / `--de-method` (`degsea run`).
@@ -149,6 +154,7 @@ impl DeParams {
             formula,
             test: test.map(DeTest::from),
             robust: design.robust,
+            tier: if self.edger_exact { Tier::EdgerExact } else { Tier::Equivalent },
         })
     }
 }

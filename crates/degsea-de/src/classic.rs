@@ -9,9 +9,46 @@ use std::time::Instant;
 use degsea_stats::p_adjust_bh;
 use ndarray::ArrayView2;
 
-use crate::dispersion::{CommonDispOptions, TagwiseDispOptions, estimate_common_disp, estimate_tagwise_disp};
+use crate::dispersion::{
+    CommonDispOptions, CommonOptimum, TagwiseDispOptions, estimate_common_disp, estimate_tagwise_disp,
+};
 use crate::exact::{ExactTestOptions, exact_test};
 use crate::onegroup::{AVE_LOG_CPM_DEFAULT_DISPERSION, Dispersion, ave_log_cpm};
+use crate::pseudo::Quantiles;
+
+/// Which of degsea's two tiers of the classic pipeline runs (ALGORITHMS.md §C.1).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Tier {
+    /// edgeR-equivalent (the default): the statistics edgeR defines, computed fast — the
+    /// common dispersion at the precise optimum of the conditional likelihood
+    /// ([`CommonOptimum::Precise`]) and pseudo-counts from fast accurate quantiles
+    /// ([`Quantiles::Fast`]). Differs from edgeR by edgeR's optimiser tolerance.
+    #[default]
+    Equivalent,
+    /// edgeR-exact: edgeR's arithmetic step for step (Brent's end point, R's quantile
+    /// algorithms), bit-faithful to edgeR 3.40.2 within the tolerances of ALGORITHMS.md §C.
+    EdgerExact,
+}
+
+impl Tier {
+    /// The tier's name as recorded in run.json.
+    #[must_use]
+    pub fn name(self) -> &'static str {
+        match self {
+            Self::Equivalent => "edger-equivalent",
+            Self::EdgerExact => "edger-exact",
+        }
+    }
+
+    /// Its quantile algorithm.
+    #[must_use]
+    pub fn quantiles(self) -> Quantiles {
+        match self {
+            Self::Equivalent => Quantiles::Fast,
+            Self::EdgerExact => Quantiles::AsR,
+        }
+    }
+}
 
 /// Which dispersion the exact test uses.
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -38,13 +75,43 @@ pub struct ClassicOptions {
 }
 
 impl Default for ClassicOptions {
+    /// edgeR's defaults in the default tier ([`Tier::Equivalent`]).
     fn default() -> Self {
+        Self::for_tier(Tier::default())
+    }
+}
+
+impl ClassicOptions {
+    /// edgeR's defaults computed in `tier`.
+    ///
+    /// ```
+    /// use degsea_de::classic::{ClassicOptions, Tier};
+    /// assert_eq!(ClassicOptions::for_tier(Tier::EdgerExact).tier(), Tier::EdgerExact);
+    /// assert_eq!(ClassicOptions::default().tier(), Tier::Equivalent);
+    /// ```
+    #[must_use]
+    pub fn for_tier(tier: Tier) -> Self {
+        let quantiles = tier.quantiles();
+        let optimum = match tier {
+            Tier::Equivalent => CommonOptimum::Precise,
+            Tier::EdgerExact => CommonOptimum::BrentEndPoint,
+        };
         Self {
             dispersion: DispersionMethod::Tagwise,
-            common: CommonDispOptions::default(),
-            tagwise: TagwiseDispOptions::default(),
-            exact: ExactTestOptions::default(),
+            common: CommonDispOptions { optimum, quantiles, ..CommonDispOptions::default() },
+            tagwise: TagwiseDispOptions { quantiles, ..TagwiseDispOptions::default() },
+            exact: ExactTestOptions { quantiles, ..ExactTestOptions::default() },
         }
+    }
+
+    /// The tier these options run: edgeR-exact only when every stage follows edgeR's arithmetic.
+    #[must_use]
+    pub fn tier(&self) -> Tier {
+        let exact = self.common.optimum == CommonOptimum::BrentEndPoint
+            && [self.common.quantiles, self.tagwise.quantiles, self.exact.quantiles]
+                .iter()
+                .all(|&q| q == Quantiles::AsR);
+        if exact { Tier::EdgerExact } else { Tier::Equivalent }
     }
 }
 

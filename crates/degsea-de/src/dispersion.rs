@@ -14,7 +14,7 @@ use ndarray::{Array2, ArrayView2};
 use rayon::prelude::*;
 
 use crate::onegroup::{Dispersion, ROWS_PER_TASK};
-use crate::pseudo::{EqualizePlan, equalize_rows};
+use crate::pseudo::{EqualizePlan, Quantiles, equalize_rows};
 use crate::spline::maximize_interpolant;
 use crate::sums::{Accumulator, accurate_sum};
 
@@ -172,11 +172,18 @@ pub struct CommonDispOptions {
     pub rowsum_filter: f64,
     /// Brent's end point (edgeR) or the precise optimum.
     pub optimum: CommonOptimum,
+    /// Quantile algorithm of the pseudo-counts.
+    pub quantiles: Quantiles,
 }
 
 impl Default for CommonDispOptions {
     fn default() -> Self {
-        Self { tolerance: COMMON_TOLERANCE, rowsum_filter: ROWSUM_FILTER, optimum: CommonOptimum::default() }
+        Self {
+            tolerance: COMMON_TOLERANCE,
+            rowsum_filter: ROWSUM_FILTER,
+            optimum: CommonOptimum::default(),
+            quantiles: Quantiles::default(),
+        }
     }
 }
 
@@ -268,7 +275,7 @@ pub fn estimate_common_disp(
     lib_sizes: &[f64],
     options: CommonDispOptions,
 ) -> CommonDispersion {
-    let plan = EqualizePlan::new(group, lib_sizes);
+    let plan = EqualizePlan::new(group, lib_sizes, options.quantiles);
     if plan.groups.iter().all(|g| g.len() <= 1) {
         return CommonDispersion { dispersion: f64::NAN, genes_used: 0 };
     }
@@ -364,6 +371,8 @@ pub struct TagwiseDispOptions {
     pub grid_length: usize,
     /// Grid range in log2 units around the common dispersion (`grid.range`).
     pub grid_range: (f64, f64),
+    /// Quantile algorithm of the pseudo-counts.
+    pub quantiles: Quantiles,
 }
 
 impl Default for TagwiseDispOptions {
@@ -373,6 +382,7 @@ impl Default for TagwiseDispOptions {
             span: DEFAULT_MOVINGAVE_SPAN,
             grid_length: DEFAULT_GRID_LENGTH,
             grid_range: DEFAULT_GRID_RANGE,
+            quantiles: Quantiles::default(),
         }
     }
 }
@@ -445,7 +455,7 @@ pub fn estimate_tagwise_disp(
 ) -> TagwiseDispersion {
     let n_genes = counts.nrows();
     assert_eq!(ave_log_cpm.len(), n_genes, "one AveLogCPM per gene");
-    let plan = EqualizePlan::new(group, lib_sizes);
+    let plan = EqualizePlan::new(group, lib_sizes, options.quantiles);
     let n_groups = plan.groups.len();
     let prior_n = options.prior_df / (group.len() as f64 - n_groups as f64);
     let all: Vec<usize> = (0..n_genes).collect();

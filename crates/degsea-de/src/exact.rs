@@ -9,7 +9,7 @@ use ndarray::ArrayView2;
 use rayon::prelude::*;
 
 use crate::onegroup::{Dispersion, ROWS_PER_TASK, mglm_one_group};
-use crate::pseudo::{q2qnbinom, q2qnbinom_fast};
+use crate::pseudo::{OutputNb, Q2Q_ZERO_MEAN, Quantiles, q2qnbinom, q2qnbinom_fast};
 use crate::sums::{Accumulator, accurate_mean, accurate_sum};
 
 /// edgeR `exactTest` default `big.count`: above this (both groups) the beta approximation is used.
@@ -26,11 +26,19 @@ pub struct ExactTestOptions {
     pub big_count: f64,
     /// Prior count added (scaled by library size) before computing log-fold-changes (`prior.count`).
     pub prior_count: f64,
+    /// Quantile algorithm of the pseudo-count sums ([`Quantiles::AsR`]: today's Newton map with
+    /// R's algorithm wherever rounding or the cap at 1 could depend on the last bits;
+    /// [`Quantiles::Fast`]: [`OutputNb`], with the same recomputation).
+    pub quantiles: Quantiles,
 }
 
 impl Default for ExactTestOptions {
     fn default() -> Self {
-        Self { big_count: DEFAULT_BIG_COUNT, prior_count: DEFAULT_LOGFC_PRIOR_COUNT }
+        Self {
+            big_count: DEFAULT_BIG_COUNT,
+            prior_count: DEFAULT_LOGFC_PRIOR_COUNT,
+            quantiles: Quantiles::default(),
+        }
     }
 }
 
@@ -121,7 +129,11 @@ pub fn exact_test(
                 let ab = mglm_one_group(y, &offsets, phi);
                 let e = ab.beta.exp();
                 let out_mean = e * lib_average;
-                let sums = PseudoSums { is_test, lib_sizes, out_mean, phi }.sums(y, e);
+                let plan = PseudoSums { is_test, lib_sizes, out_mean, phi };
+                let sums = match options.quantiles {
+                    Quantiles::AsR => plan.sums(y, e),
+                    Quantiles::Fast => plan.sums_equivalent(y, e),
+                };
                 GeneSums {
                     log_fc,
                     rate: e,
@@ -184,6 +196,25 @@ impl PseudoSums<'_> {
     /// [`Self::sums_as_edger`].
     fn sums(&self, y: &[f64], rate: f64) -> (f64, f64) {
         let sums = self.sums_with(y, rate, q2qnbinom_fast);
+        if near_half(sums.0) || near_half(sums.1) { self.sums_as_edger(y, rate) } else { sums }
+    }
+
+    /// The sums with one [`OutputNb`] (the edgeR-equivalent tier), or R's algorithm where a
+    /// sum's rounding could depend on its last bits ([`near_half`]) or a mean needs edgeR's
+    /// zero shift.
+    fn sums_equivalent(&self, y: &[f64], rate: f64) -> (f64, f64) {
+        let min_lib = self.lib_sizes.iter().copied().fold(f64::INFINITY, f64::min);
+        if self.out_mean < Q2Q_ZERO_MEAN || rate * min_lib < Q2Q_ZERO_MEAN {
+            return self.sums_as_edger(y, rate);
+        }
+        let output = OutputNb::new(self.out_mean, self.phi);
+        let mut s1 = Accumulator::default();
+        let mut s2 = Accumulator::default();
+        for (j, &v) in y.iter().enumerate() {
+            let z = output.map(v, rate * self.lib_sizes[j]);
+            if self.is_test[j] { s2.add(z) } else { s1.add(z) }
+        }
+        let sums = (s1.value(), s2.value());
         if near_half(sums.0) || near_half(sums.1) { self.sums_as_edger(y, rate) } else { sums }
     }
 

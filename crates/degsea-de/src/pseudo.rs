@@ -4,7 +4,9 @@
 //! Upstream files: `R/q2qnbinom.R`, `R/equalizeLibSizes.R` (edgeR 3.40.2, unchanged in 4.5).
 //! Spec: ALGORITHMS.md §A5.
 
-use degsea_stats::{lgamma, pgamma, pnorm, qgamma, qnorm};
+use degsea_stats::{
+    FAST_MIN_SHAPE, GammaInverse, lgamma, pgamma, pnorm, qgamma, qnorm, wilson_hilferty, wilson_hilferty_z,
+};
 use ndarray::{Array2, ArrayView2};
 use rayon::prelude::*;
 
@@ -76,6 +78,107 @@ fn q2q(x: f64, input_mean: f64, output_mean: f64, dispersion: f64, newton: bool)
 /// edgeR 3.40.2 `R/q2qnbinom.R: q2qnbinom`; Wilson & Hilferty (1931), PNAS 17:684 (start).
 pub fn q2qnbinom_fast(x: f64, input_mean: f64, output_mean: f64, dispersion: f64) -> f64 {
     q2q(x, input_mean, output_mean, dispersion, true)
+}
+
+/// Which quantile algorithm the pseudo-counts use.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Quantiles {
+    /// R's own `pnorm`/`qnorm`/`pgamma`/`qgamma` (the edgeR-exact tier: the common
+    /// dispersion's Brent search compares likelihoods of these values to their last bits).
+    #[default]
+    AsR,
+    /// The edgeR-equivalent tier's [`OutputNb`]: the normal map in closed form and the gamma
+    /// quantile by Halley steps from a Wilson–Hilferty start (R's values to about 1e-12).
+    Fast,
+}
+
+/// The output side of [`q2qnbinom`] for one NB(`μ_out`, φ), prepared once and applied to every
+/// input count mapped onto it (edgeR maps each sample of a gene's group onto the same output
+/// distribution): the gamma's `lgamma(shape)` is computed once ([`GammaInverse`]).
+///
+/// Against R's algorithm: the normal quantile of a normal probability is the affine map
+/// `μ_out + σ_out (x − μ_in)/σ_in` (what `qnorm(pnorm(x))` computes up to its rounding), and the
+/// gamma quantile solves `log P_out(q) = log P_in(x)` by Halley steps in `log q` from the
+/// Wilson–Hilferty image of `x`, to double precision (R's `qgamma` stops one Newton step after
+/// a 5e-7 tolerance). Shapes below [`FAST_MIN_SHAPE`], non-finite log-probabilities and
+/// non-convergence use R's `qgamma`.
+///
+/// ```
+/// use degsea_de::pseudo::{OutputNb, q2qnbinom};
+/// let out = OutputNb::new(20.0, 0.1);
+/// assert!((out.map(10.0, 10.0) / q2qnbinom(10.0, 10.0, 20.0, 0.1) - 1.0).abs() < 1e-12);
+/// ```
+///
+/// # References
+/// edgeR 3.40.2 `R/q2qnbinom.R: q2qnbinom` (Robinson & Smyth 2008); Wilson & Hilferty (1931).
+#[derive(Debug, Clone, Copy)]
+pub struct OutputNb {
+    mean: f64,
+    sd: f64,
+    shape: f64,
+    scale: f64,
+    dispersion: f64,
+    gamma: GammaInverse,
+}
+
+impl OutputNb {
+    /// NB(`output_mean`, `dispersion`) as q2qnbinom's output distribution. The mean must be at
+    /// least [`Q2Q_ZERO_MEAN`] (else use [`q2qnbinom_equivalent`], which shifts both means).
+    #[must_use]
+    pub fn new(output_mean: f64, dispersion: f64) -> Self {
+        let scale = 1.0 + dispersion * output_mean;
+        let shape = output_mean / scale;
+        Self {
+            mean: output_mean,
+            sd: (output_mean * scale).sqrt(),
+            shape,
+            scale,
+            dispersion,
+            gamma: GammaInverse::new(shape, scale),
+        }
+    }
+
+    /// `x` mapped from NB(`input_mean`, φ) onto this distribution (`input_mean` at least
+    /// [`Q2Q_ZERO_MEAN`]); not clamped.
+    #[must_use]
+    pub fn map(&self, x: f64, input_mean: f64) -> f64 {
+        let r_in = 1.0 + self.dispersion * input_mean;
+        let sd_in = (input_mean * r_in).sqrt();
+        let q1 = self.mean + self.sd * ((x - input_mean) / sd_in);
+        let lower = x < input_mean;
+        let shape_in = input_mean / r_in;
+        let lp = pgamma(x, shape_in, r_in, lower, true);
+        let start = (shape_in >= FAST_MIN_SHAPE && self.shape >= FAST_MIN_SHAPE)
+            .then(|| wilson_hilferty(wilson_hilferty_z(x, shape_in, r_in), self.shape, self.scale))
+            .flatten();
+        let q2 = start
+            .and_then(|x0| self.gamma.quantile_from(lp, lower, x0))
+            .unwrap_or_else(|| qgamma(lp, self.shape, self.scale, lower, true));
+        f64::midpoint(q1, q2)
+    }
+}
+
+/// [`q2qnbinom`] by the edgeR-equivalent tier's quantiles ([`OutputNb`]), with edgeR's shift
+/// of near-zero means.
+///
+/// ```
+/// use degsea_de::pseudo::{q2qnbinom, q2qnbinom_equivalent};
+/// for x in [0.0, 3.0, 10.0, 55.0] {
+///     let (r, f) = (q2qnbinom(x, 10.0, 20.0, 0.1), q2qnbinom_equivalent(x, 10.0, 20.0, 0.1));
+///     assert!((r - f).abs() <= 1e-12 * r.abs().max(1.0));
+/// }
+/// ```
+///
+/// # References
+/// edgeR 3.40.2 `R/q2qnbinom.R: q2qnbinom`.
+#[must_use]
+pub fn q2qnbinom_equivalent(x: f64, input_mean: f64, output_mean: f64, dispersion: f64) -> f64 {
+    let (mut mu_in, mut mu_out) = (input_mean, output_mean);
+    if mu_in < Q2Q_ZERO_MEAN || mu_out < Q2Q_ZERO_MEAN {
+        mu_in += Q2Q_ZERO_MEAN_OFFSET;
+        mu_out += Q2Q_ZERO_MEAN_OFFSET;
+    }
+    OutputNb::new(mu_out, dispersion).map(x, mu_in)
 }
 
 /// Newton steps allowed by [`q2qnbinom_fast`] before it falls back to R's `qgamma`.
@@ -170,18 +273,22 @@ pub(crate) struct EqualizePlan {
     pub(crate) lib_sizes: Vec<f64>,
     /// Common (geometric-mean) library size.
     pub(crate) common: f64,
+    /// Quantile algorithm of the pseudo-counts.
+    pub(crate) quantiles: Quantiles,
 }
 
 impl EqualizePlan {
-    pub(crate) fn new(group: &[usize], lib_sizes: &[f64]) -> Self {
+    pub(crate) fn new(group: &[usize], lib_sizes: &[f64], quantiles: Quantiles) -> Self {
         let groups = group_columns(group);
         let offsets = groups.iter().map(|cols| cols.iter().map(|&j| lib_sizes[j].ln()).collect()).collect();
-        Self { groups, offsets, lib_sizes: lib_sizes.to_vec(), common: geometric_mean_lib_size(lib_sizes) }
+        let common = geometric_mean_lib_size(lib_sizes);
+        Self { groups, offsets, lib_sizes: lib_sizes.to_vec(), common, quantiles }
     }
 
-    /// Pseudo-counts of one gene into `out` (one value per sample), clamped at 0. Uses R's
-    /// quantile algorithm ([`q2qnbinom`]): the common dispersion's Brent search compares
-    /// likelihoods of these values, so their last bits matter.
+    /// Pseudo-counts of one gene into `out` (one value per sample), clamped at 0. With
+    /// [`Quantiles::AsR`] R's quantile algorithm ([`q2qnbinom`]; the common dispersion's Brent
+    /// search compares likelihoods of these values, so their last bits matter), with
+    /// [`Quantiles::Fast`] one [`OutputNb`] per group.
     /// Returns the number of non-converged group fits.
     pub(crate) fn equalize_row(
         &self,
@@ -198,8 +305,17 @@ impl EqualizePlan {
             nonconverged += usize::from(!fit.converged);
             let lambda = fit.beta.exp();
             let mu_out = lambda * self.common;
+            let shifted =
+                mu_out < Q2Q_ZERO_MEAN || cols.iter().any(|&j| lambda * self.lib_sizes[j] < Q2Q_ZERO_MEAN);
+            let output =
+                (self.quantiles == Quantiles::Fast && !shifted).then(|| OutputNb::new(mu_out, dispersion));
             for &j in cols {
-                let p = q2qnbinom(y[j], lambda * self.lib_sizes[j], mu_out, dispersion);
+                let mu_in = lambda * self.lib_sizes[j];
+                let p = match (&output, self.quantiles) {
+                    (Some(o), _) => o.map(y[j], mu_in),
+                    (None, Quantiles::Fast) => q2qnbinom_equivalent(y[j], mu_in, mu_out, dispersion),
+                    (None, Quantiles::AsR) => q2qnbinom(y[j], mu_in, mu_out, dispersion),
+                };
                 out[j] = if p < 0.0 { 0.0 } else { p };
             }
         }
@@ -232,7 +348,7 @@ pub fn equalize_lib_sizes(
     dispersion: Dispersion<'_>,
 ) -> EqualizedLibSizes {
     let rows: Vec<usize> = (0..counts.nrows()).collect();
-    let plan = EqualizePlan::new(group, lib_sizes);
+    let plan = EqualizePlan::new(group, lib_sizes, Quantiles::AsR);
     let pseudo_counts = equalize_rows(counts, &rows, &plan, dispersion);
     EqualizedLibSizes { pseudo_counts, pseudo_lib_size: plan.common }
 }
@@ -291,6 +407,34 @@ mod tests {
         }
         // R's qgamma stops one Newton step after a 5e-7 tolerance: ~1e-10 in the far tails.
         assert!(worst < 1e-9, "worst relative difference {worst:e}");
+    }
+
+    #[test]
+    fn equivalent_map_agrees_with_r_algorithm() {
+        // The same grid as above, plus small means: 1e-12 relative (absolute below 1), plus the
+        // rounding of R's normal round trip `qnorm(pnorm(x))` where the map cancels (x = 0 under
+        // means ~1e6 maps to ~0.1 as μ_out − σ_out μ_in/σ_in: R's value carries a few ulps of
+        // μ, the closed form is exact, e.g. the identity map gives 0, R −3.5e-10).
+        const R_ROUND_TRIP_ULPS: f64 = 8.0;
+        let mut worst: f64 = 0.0;
+        for &mu in &[0.02_f64, 0.3, 2.0, 15.0, 120.0, 2500.0, 8e4, 1.2e6] {
+            for &phi in &[0.0005, 0.01, 0.16, 0.9, 4.0] {
+                for &ratio in &[0.5, 0.83, 1.0, 1.37, 2.0] {
+                    let sd = (mu * (1.0 + phi * mu)).sqrt();
+                    for k in -3..=6 {
+                        let x = (mu + f64::from(k) * 0.5 * sd).max(0.0).round();
+                        let r = q2qnbinom(x, mu, mu * ratio, phi);
+                        let f = q2qnbinom_equivalent(x, mu, mu * ratio, phi);
+                        let cancellation = R_ROUND_TRIP_ULPS * f64::EPSILON * mu.max(mu * ratio);
+                        worst = worst.max(((r - f).abs() - cancellation).max(0.0) / r.abs().max(1.0));
+                        if ratio == 1.0 {
+                            assert!((f - x).abs() <= 1e-12 * x.max(1.0), "identity map: {x} -> {f}");
+                        }
+                    }
+                }
+            }
+        }
+        assert!(worst < 1e-12, "worst relative difference {worst:e}");
     }
 
     #[test]

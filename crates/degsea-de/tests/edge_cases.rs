@@ -10,7 +10,7 @@ use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 
 use degsea_core::{Contrast, CountMatrix, SampleSheet};
-use degsea_de::classic::{ClassicOptions, DeResult, DispersionMethod};
+use degsea_de::classic::{ClassicOptions, DeResult, DispersionMethod, Tier};
 use degsea_de::exact::{ExactTestOptions, exact_test, exact_test_beta_approx, exact_test_double_tail};
 use degsea_de::onegroup::Dispersion;
 use degsea_de::{PrepareOptions, Prepared, prepare};
@@ -76,7 +76,7 @@ fn run(counts: &str, no_filter: bool) -> Run {
     let groups = "group: test vs ref".parse::<Contrast>().unwrap().resolve(&sheet, matrix.samples()).unwrap();
     let prepared =
         prepare(&matrix, &groups, &PrepareOptions { no_filter, ..PrepareOptions::default() }).unwrap();
-    let result = prepared.classic_de(&ClassicOptions::default());
+    let result = prepared.classic_de(&ClassicOptions::for_tier(Tier::EdgerExact));
     Run { matrix, prepared, result }
 }
 
@@ -203,7 +203,10 @@ fn zero_dispersion_uses_binomial_test() {
 fn fixed_dispersion_skips_estimation() {
     let run0 = run("edge3v3_counts.tsv", true);
     let p = &run0.prepared;
-    let opts = ClassicOptions { dispersion: DispersionMethod::Fixed(0.1), ..ClassicOptions::default() };
+    let opts = ClassicOptions {
+        dispersion: DispersionMethod::Fixed(0.1),
+        ..ClassicOptions::for_tier(Tier::EdgerExact)
+    };
     let r = p.classic_de(&opts);
     assert!(r.common_dispersion.is_nan());
     assert!(r.dispersion.iter().all(|&d| d == 0.1));

@@ -11,7 +11,7 @@ use std::fmt::Write as _;
 use std::path::Path;
 
 use degsea_core::{Contrast, CountMatrix, SampleSheet};
-use degsea_de::classic::{ClassicOptions, DeResult};
+use degsea_de::classic::{ClassicOptions, DeResult, Tier};
 use degsea_de::onegroup::Dispersion;
 use degsea_de::pseudo::equalize_lib_sizes;
 use degsea_de::{PrepareOptions, Prepared, prepare};
@@ -94,7 +94,7 @@ fn run_pipeline(matrix: &CountMatrix, sheet: &SampleSheet, contrast: &str) -> Ru
     let contrast: Contrast = contrast.parse().unwrap();
     let groups = contrast.resolve(sheet, matrix.samples()).unwrap();
     let prepared = prepare(matrix, &groups, &PrepareOptions::default()).unwrap();
-    let result = prepared.classic_de(&ClassicOptions::default());
+    let result = prepared.classic_de(&ClassicOptions::for_tier(Tier::EdgerExact));
     Run {
         genes: prepared.counts.genes().to_vec(),
         samples: prepared.counts.samples().to_vec(),

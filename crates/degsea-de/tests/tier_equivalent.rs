@@ -11,7 +11,7 @@ use std::collections::HashMap;
 use std::path::Path;
 
 use degsea_core::{Contrast, CountMatrix, SampleSheet};
-use degsea_de::classic::{ClassicOptions, DeResult};
+use degsea_de::classic::{ClassicOptions, DeResult, Tier};
 use degsea_de::dispersion::CommonOptimum;
 use degsea_de::{PrepareOptions, prepare};
 use degsea_io::counts::ReadOptions;
@@ -55,12 +55,22 @@ fn read_tsv(path: &Path, column: &str) -> HashMap<String, f64> {
 }
 
 fn run(matrix: &CountMatrix, sheet: &SampleSheet, contrast: &str) -> (Vec<String>, DeResult) {
+    let options = ClassicOptions::default();
+    assert_eq!(options.tier(), Tier::Equivalent);
+    assert_eq!(options.common.optimum, CommonOptimum::Precise);
+    run_tier(matrix, sheet, contrast, &options)
+}
+
+fn run_tier(
+    matrix: &CountMatrix,
+    sheet: &SampleSheet,
+    contrast: &str,
+    options: &ClassicOptions,
+) -> (Vec<String>, DeResult) {
     let contrast: Contrast = contrast.parse().unwrap();
     let groups = contrast.resolve(sheet, matrix.samples()).unwrap();
     let prepared = prepare(matrix, &groups, &PrepareOptions::default()).unwrap();
-    let mut options = ClassicOptions::default();
-    options.common.optimum = CommonOptimum::Precise;
-    let result = prepared.classic_de(&options);
+    let result = prepared.classic_de(options);
     (prepared.counts.genes().to_vec(), result)
 }
 
@@ -196,9 +206,13 @@ fn equivalent_tier_thread_invariance() {
     let sheet = SampleSheet::new(matrix.samples().to_vec(), vec!["group".into()], groups).unwrap();
     let one = rayon::ThreadPoolBuilder::new().num_threads(1).build().unwrap();
     let three = rayon::ThreadPoolBuilder::new().num_threads(3).build().unwrap();
-    let a = one.install(|| run(&matrix, &sheet, "group: B vs A").1);
-    let b = three.install(|| run(&matrix, &sheet, "group: B vs A").1);
-    assert_eq!(a.common_dispersion.to_bits(), b.common_dispersion.to_bits());
-    assert_eq!(a.p_value, b.p_value);
-    assert_eq!(a.dispersion, b.dispersion);
+    for tier in [Tier::Equivalent, Tier::EdgerExact] {
+        let options = ClassicOptions::for_tier(tier);
+        let a = one.install(|| run_tier(&matrix, &sheet, "group: B vs A", &options).1);
+        let b = three.install(|| run_tier(&matrix, &sheet, "group: B vs A", &options).1);
+        assert_eq!(a.common_dispersion.to_bits(), b.common_dispersion.to_bits(), "{tier:?}");
+        assert_eq!(a.p_value, b.p_value, "{tier:?}");
+        assert_eq!(a.dispersion, b.dispersion, "{tier:?}");
+        assert_eq!(a.log_fc, b.log_fc, "{tier:?}");
+    }
 }

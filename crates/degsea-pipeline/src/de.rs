@@ -10,8 +10,8 @@ use std::time::Instant;
 use anyhow::Context as _;
 use degsea_core::formula::{Formula, Term};
 use degsea_core::{CountMatrix, SampleDesign};
-use degsea_de::classic::{ClassicOptions, DeResult, DispersionMethod};
-use degsea_de::dispersion::TagwiseDispOptions;
+use degsea_de::classic::{ClassicOptions, DeResult, DispersionMethod, Tier};
+use degsea_de::dispersion::{CommonOptimum, TagwiseDispOptions};
 use degsea_de::glm::de::{GlmDeResult, GlmTest, glm_de};
 use degsea_de::glm::estimate_disp::{DEFAULT_GRID_LENGTH, DEFAULT_GRID_RANGE, DEFAULT_MIN_ROW_SUM};
 use degsea_de::norm::Method;
@@ -71,6 +71,8 @@ pub struct DeOptions {
     pub test: Option<DeTest>,
     /// QL only: limma's robust empirical Bayes for the QL dispersions (`glmQLFit(robust = TRUE)`).
     pub robust: bool,
+    /// edgeR-equivalent (default, fast) or edgeR-exact (bit-faithful) arithmetic.
+    pub tier: Tier,
 }
 
 impl DeOptions {
@@ -122,6 +124,7 @@ impl Default for DeOptions {
             formula: None,
             test: None,
             robust: false,
+            tier: Tier::default(),
         }
     }
 }
@@ -276,10 +279,11 @@ pub fn analyse(
              0.4 for human data, 0.1 for genetically identical models, 0.01 for technical replicates)"
         ));
     }
+    let defaults = ClassicOptions::for_tier(params.tier);
     let options = ClassicOptions {
         dispersion: params.dispersion,
-        tagwise: TagwiseDispOptions { prior_df: params.prior_df, ..TagwiseDispOptions::default() },
-        ..ClassicOptions::default()
+        tagwise: TagwiseDispOptions { prior_df: params.prior_df, ..defaults.tagwise },
+        ..defaults
     };
     let result = prepared.classic_de(&options);
     timings.extend(result.stage_seconds.iter().copied());
@@ -417,6 +421,7 @@ pub fn parameters_json(params: &DeOptions, run: &DeRun) -> Value {
         "method": DeTest::Exact.name(),
         "design": Value::Null,
         "robust": false,
+        "tier": options.tier().name(),
         "dispersion": dispersion_name(params.dispersion),
         "prior_df": params.prior_df,
         "no_filter": params.no_filter,
@@ -434,7 +439,14 @@ pub fn parameters_json(params: &DeOptions, run: &DeRun) -> Value {
             "grid_length": options.tagwise.grid_length,
             "grid_range": [options.tagwise.grid_range.0, options.tagwise.grid_range.1],
         },
-        "common": { "tol": options.common.tolerance, "rowsum_filter": options.common.rowsum_filter },
+        "common": {
+            "tol": options.common.tolerance,
+            "rowsum_filter": options.common.rowsum_filter,
+            "optimum": match options.common.optimum {
+                CommonOptimum::BrentEndPoint => "brent_end_point",
+                CommonOptimum::Precise => "precise",
+            },
+        },
         "exact_test": {
             "rejection_region": "doubletail",
             "big_count": options.exact.big_count,
@@ -499,6 +511,7 @@ pub fn results_json(run: &DeRun) -> Value {
     json!({
         "method": run.glm.as_ref().map_or(DeTest::Exact.name(), |g| g.test.name()),
         "glm": glm,
+        "tier": run.options.tier().name(),
         "genes_in": run.prepared.keep.len(),
         "genes_kept": run.prepared.n_kept(),
         "genes_used_for_common_dispersion": r.common_genes_used,

@@ -14,6 +14,7 @@ mod beta;
 mod binom;
 mod chisq;
 mod dpq;
+mod fastgamma;
 mod fdist;
 mod gamma;
 mod gammadist;
@@ -30,6 +31,10 @@ pub use adjust::p_adjust_bh;
 pub use beta::{lbeta, pbeta, qbeta};
 pub use binom::{dbinom, dnbinom_mu, pbinom};
 pub use chisq::chisq_test_2x2_yates;
+pub use fastgamma::{
+    FAST_MIN_SHAPE, GammaInverse, HALLEY_LAST_STEP, HALLEY_MAX_STEPS, qgamma_fast, wilson_hilferty,
+    wilson_hilferty_z,
+};
 pub use fdist::{df, pf, qf};
 pub use gamma::{gammafn, lgamma};
 pub use gammadist::{dgamma, pgamma, qgamma};
