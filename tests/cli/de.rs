@@ -35,7 +35,7 @@ fn tiny_matches_edger_and_writes_every_file() {
     let dir = tempfile::tempdir().unwrap();
     let sheet = tiny_sheet(dir.path());
     let out = dir.path().join("nested/de_out");
-    let o = de(&reference.join("counts.tsv"), &sheet, "group: B vs A", &out, &["--json"]);
+    let o = de(&reference.join("counts.tsv"), &sheet, "group: B vs A", &out, &["--json", "--edger-exact"]);
     assert!(o.status.success(), "degsea de failed:\n{}", stderr(&o));
     assert!(o.stdout.is_empty(), "nothing on stdout");
 
@@ -87,6 +87,8 @@ fn tiny_matches_edger_and_writes_every_file() {
     let common = manifest["results"]["de"]["common_dispersion"].as_f64().unwrap();
     assert!((common / 0.12792170515719151 - 1.0).abs() <= 1e-8, "common {common}");
     assert_eq!(manifest["parameters"]["de"]["dispersion"], "tagwise");
+    assert_eq!(manifest["results"]["de"]["tier"], "edger-exact");
+    assert_eq!(manifest["parameters"]["de"]["common"]["optimum"], "brent_end_point");
     assert_eq!(manifest["parameters"]["de"]["prior_df"], 10.0);
     assert_eq!(manifest["inputs"].as_array().unwrap().len(), 2);
     assert_eq!(manifest["inputs"][0]["sha256"].as_str().unwrap().len(), 64);
@@ -105,7 +107,8 @@ fn pasilla_table_matches_edger() {
     let out = dir.path().join("out");
     let data = shared.join("data/pasilla");
     let (counts, samples) = (data.join("counts.tsv"), data.join("samples.tsv"));
-    let o = de(&counts, &samples, "condition: treated vs untreated", &out, &["--threads", "2"]);
+    let o =
+        de(&counts, &samples, "condition: treated vs untreated", &out, &["--threads", "2", "--edger-exact"]);
     assert!(o.status.success(), "degsea de failed:\n{}", stderr(&o));
     let theirs: HashMap<String, Vec<f64>> = read_tsv(&shared.join("reference/pasilla/de.tsv"))
         .into_iter()
@@ -125,6 +128,31 @@ fn pasilla_table_matches_edger() {
         assert!(((num(&r[5]) - t[4]) / t[4]).abs() <= TOL_TAGWISE, "{} dispersion", r[0]);
     }
     assert!(calls > 500);
+}
+
+/// Both tiers: run.json names the tier, and de.tsv is byte-identical at 1 and 2 threads.
+#[test]
+fn tiers_are_recorded_and_thread_invariant() {
+    let Some(shared) = shared_or_skip("tiers_are_recorded_and_thread_invariant") else { return };
+    let dir = tempfile::tempdir().unwrap();
+    let data = shared.join("data/pasilla");
+    let (counts, samples) = (data.join("counts.tsv"), data.join("samples.tsv"));
+    for (tier, flags) in [("edger-equivalent", &[][..]), ("edger-exact", &["--edger-exact"][..])] {
+        let mut tables = Vec::new();
+        for threads in ["1", "2"] {
+            let out = dir.path().join(format!("{tier}-{threads}"));
+            let mut extra = vec!["--threads", threads];
+            extra.extend(flags);
+            let o = de(&counts, &samples, "condition: treated vs untreated", &out, &extra);
+            assert!(o.status.success(), "degsea de failed:\n{}", stderr(&o));
+            let manifest: serde_json::Value =
+                serde_json::from_str(&std::fs::read_to_string(out.join("run.json")).unwrap()).unwrap();
+            assert_eq!(manifest["results"]["de"]["tier"], tier);
+            assert_eq!(manifest["parameters"]["de"]["tier"], tier);
+            tables.push(std::fs::read(out.join("de.tsv")).unwrap());
+        }
+        assert!(tables[0] == tables[1], "{tier}: de.tsv differs between 1 and 2 threads");
+    }
 }
 
 #[test]

@@ -141,7 +141,8 @@ fn airway_reproduces_reference_ranks_and_gsea() {
     let out = tmp.path().join("airway");
     let data = shared.join("data/airway");
     let (counts, samples) = (data.join("counts.tsv"), data.join("samples.tsv"));
-    let o = run_job("run", &counts, &samples, "dex: treated vs control", &out, &["--no-plots"]);
+    let o =
+        run_job("run", &counts, &samples, "dex: treated vs control", &out, &["--no-plots", "--edger-exact"]);
     assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
     let read = |p: &Path| -> HashMap<String, f64> {
         fs::read_to_string(p)

@@ -9,7 +9,7 @@
 //! Genes are independent: per-gene work runs on rayon, and every sum over genes is taken
 //! sequentially afterwards, so results do not depend on the number of threads.
 
-use degsea_stats::{brent_fmin, digamma, lgamma, trigamma};
+use degsea_stats::{brent_fmin, digamma_fast, lgamma, lgamma_fast, trigamma_fast};
 use ndarray::{Array2, ArrayView2};
 use rayon::prelude::*;
 
@@ -91,6 +91,10 @@ struct GroupConstants {
 }
 
 fn group_constants(spans: &[(usize, usize)], r: f64) -> Vec<GroupConstants> {
+    group_constants_with(spans, r, lgamma)
+}
+
+fn group_constants_with(spans: &[(usize, usize)], r: f64, lgamma: fn(f64) -> f64) -> Vec<GroupConstants> {
     let lgamma_r = lgamma(r);
     spans
         .iter()
@@ -104,6 +108,17 @@ fn group_constants(spans: &[(usize, usize)], r: f64) -> Vec<GroupConstants> {
 /// Conditional log-likelihood of one gene at `r`, summed over groups (groups with one
 /// library contribute 0).
 fn gene_cond_log_lik(row: &[f64], spans: &[(usize, usize)], consts: &[GroupConstants], r: f64) -> f64 {
+    gene_cond_log_lik_with(row, spans, consts, r, lgamma)
+}
+
+/// [`gene_cond_log_lik`] with a given `lgamma` (R's, or [`lgamma_fast`] in the equivalent tier).
+fn gene_cond_log_lik_with(
+    row: &[f64],
+    spans: &[(usize, usize)],
+    consts: &[GroupConstants],
+    r: f64,
+    lgamma: fn(f64) -> f64,
+) -> f64 {
     let mut total = 0.0;
     for (&(start, len), k) in spans.iter().zip(consts) {
         if len <= 1 {
@@ -156,10 +171,12 @@ pub enum CommonOptimum {
     /// tier; reproduces edgeR to 1e-8, optimiser noise included).
     #[default]
     BrentEndPoint,
-    /// The precise maximiser: Brent's end point refined by safeguarded Newton steps on the
-    /// derivative of the summed conditional log-likelihood in `r` (digamma / trigamma), to
-    /// [`PRECISE_STEP_TOLERANCE`]. The edgeR-equivalent tier (ALGORITHMS.md §C.1): it differs from
-    /// edgeR only by edgeR's optimiser tolerance.
+    /// The precise maximiser: safeguarded Newton steps in `log r` on the derivative of the
+    /// summed conditional log-likelihood (digamma / trigamma), inside a bracket that shrinks with
+    /// the derivative's sign, to [`PRECISE_STEP_TOLERANCE`]; Brent's end point where the
+    /// maximum lies on the search interval's boundary or Newton does not converge. The
+    /// edgeR-equivalent tier (ALGORITHMS.md §C.1): it differs from edgeR only by edgeR's
+    /// optimiser tolerance.
     Precise,
 }
 
@@ -191,6 +208,7 @@ impl Default for CommonDispOptions {
 /// one library contribute 0).
 fn gene_cond_log_lik_ders(row: &[f64], spans: &[(usize, usize)], r: f64) -> (f64, f64) {
     let (mut d1, mut d2) = (0.0, 0.0);
+    let (digamma, trigamma) = (digamma_fast, trigamma_fast);
     let (dg_r, tg_r) = (digamma(r), trigamma(r));
     for &(start, len) in spans {
         if len <= 1 {
@@ -214,31 +232,49 @@ fn gene_cond_log_lik_ders(row: &[f64], spans: &[(usize, usize)], r: f64) -> (f64
     (d1, d2)
 }
 
-/// Refines a maximiser `r0` of the summed conditional log-likelihood by Newton steps on its
-/// derivative; keeps `r0` when a step leaves `(r_lo, r_hi)` or the curvature is not negative.
-fn newton_refine(rows: &GroupedRows, r0: f64, r_lo: f64, r_hi: f64) -> f64 {
-    let mut r = r0;
+/// Sums over genes (in gene order, so independent of the thread count) of the first and second
+/// derivatives of the conditional log-likelihood at `r`.
+fn summed_ders(rows: &GroupedRows, ders: &mut [(f64, f64)], r: f64) -> (f64, f64) {
+    ders.par_iter_mut().with_min_len(ROWS_PER_TASK).enumerate().for_each(|(g, d)| {
+        *d = gene_cond_log_lik_ders(rows.row(g), &rows.spans, r);
+    });
+    let d1 = accurate_sum(&ders.iter().map(|d| d.0).collect::<Vec<_>>());
+    let d2 = accurate_sum(&ders.iter().map(|d| d.1).collect::<Vec<_>>());
+    (d1, d2)
+}
+
+/// Relative distance from the search interval's ends below which [`precise_optimum`] leaves the
+/// answer to Brent (the maximum is then on the boundary, where edgeR's end point is the answer).
+const PRECISE_BOUNDARY: f64 = 1e-9;
+
+/// The maximiser of the summed conditional log-likelihood in `r ∈ (r_lo, r_hi)`, from `r0`:
+/// Newton steps in `w = log r` (`w ← w − ℓ'/(ℓ' + r ℓ'')`) kept inside a bracket of the
+/// derivative's root that every evaluation narrows (a step leaving it is replaced by the
+/// bracket's geometric midpoint). `None` when the maximum is on the boundary or
+/// [`PRECISE_MAX_STEPS`] do not reach [`PRECISE_STEP_TOLERANCE`].
+fn precise_optimum(rows: &GroupedRows, r0: f64, r_lo: f64, r_hi: f64) -> Option<f64> {
     let mut ders = vec![(0.0, 0.0); rows.n_rows()];
+    let (mut lo, mut hi) = (r_lo, r_hi);
+    let mut r = r0.clamp(r_lo, r_hi);
     for _ in 0..PRECISE_MAX_STEPS {
-        ders.par_iter_mut().with_min_len(ROWS_PER_TASK).enumerate().for_each(|(g, d)| {
-            *d = gene_cond_log_lik_ders(rows.row(g), &rows.spans, r);
-        });
-        let d1 = accurate_sum(&ders.iter().map(|d| d.0).collect::<Vec<_>>());
-        let d2 = accurate_sum(&ders.iter().map(|d| d.1).collect::<Vec<_>>());
-        if d2.is_nan() || d2 >= 0.0 || !d1.is_finite() {
-            return r0;
+        let (d1, d2) = summed_ders(rows, &mut ders, r);
+        if !(d1.is_finite() && d2.is_finite()) {
+            return None;
         }
-        let next = r - d1 / d2;
-        if next.is_nan() || next <= r_lo || next >= r_hi {
-            return r0;
+        if d1 > 0.0 {
+            lo = r;
+        } else {
+            hi = r;
         }
-        let done = (next - r).abs() <= PRECISE_STEP_TOLERANCE * r;
+        let newton = r * (-d1 / (d1 + r * d2)).exp();
+        let next = if d1 + r * d2 < 0.0 && newton > lo && newton < hi { newton } else { (lo * hi).sqrt() };
+        if (next - r).abs() <= PRECISE_STEP_TOLERANCE * r {
+            let inside = next > r_lo * (1.0 + PRECISE_BOUNDARY) && next < r_hi * (1.0 - PRECISE_BOUNDARY);
+            return inside.then_some(next);
+        }
         r = next;
-        if done {
-            return r;
-        }
     }
-    r
+    None
 }
 
 /// A common-dispersion estimate.
@@ -289,23 +325,25 @@ pub fn estimate_common_disp(
     for _ in 0..COMMON_ROUNDS {
         let pseudo = equalize_rows(counts, &sel, &plan, Dispersion::Common(dispersion));
         let rows = GroupedRows::new(pseudo, &plan.groups);
-        let mut values = vec![0.0; rows.n_rows()];
-        let objective = |delta: f64| -> f64 {
-            let r = 1.0 / delta - 1.0;
-            let consts = group_constants(&rows.spans, r);
-            values.par_iter_mut().with_min_len(ROWS_PER_TASK).enumerate().for_each(|(g, v)| {
-                *v = gene_cond_log_lik(rows.row(g), &rows.spans, &consts, r);
-            });
-            -accurate_sum(&values)
+        let brent = || {
+            let mut values = vec![0.0; rows.n_rows()];
+            let objective = |delta: f64| -> f64 {
+                let r = 1.0 / delta - 1.0;
+                let consts = group_constants(&rows.spans, r);
+                values.par_iter_mut().with_min_len(ROWS_PER_TASK).enumerate().for_each(|(g, v)| {
+                    *v = gene_cond_log_lik(rows.row(g), &rows.spans, &consts, r);
+                });
+                -accurate_sum(&values)
+            };
+            let delta = brent_fmin(objective, DELTA_LOWER, DELTA_UPPER, options.tolerance);
+            delta / (1.0 - delta)
         };
-        let delta = brent_fmin(objective, DELTA_LOWER, DELTA_UPPER, options.tolerance);
         dispersion = match options.optimum {
-            CommonOptimum::BrentEndPoint => delta / (1.0 - delta),
+            CommonOptimum::BrentEndPoint => brent(),
             CommonOptimum::Precise => {
                 let r_hi = 1.0 / DELTA_LOWER - 1.0;
                 let r_lo = 1.0 / DELTA_UPPER - 1.0;
-                let r = newton_refine(&rows, 1.0 / delta - 1.0, r_lo, r_hi);
-                1.0 / r
+                precise_optimum(&rows, 1.0 / dispersion, r_lo, r_hi).map_or_else(brent, |r| 1.0 / r)
             }
         };
     }
@@ -371,7 +409,8 @@ pub struct TagwiseDispOptions {
     pub grid_length: usize,
     /// Grid range in log2 units around the common dispersion (`grid.range`).
     pub grid_range: (f64, f64),
-    /// Quantile algorithm of the pseudo-counts.
+    /// Quantile algorithm of the pseudo-counts; [`Quantiles::Fast`] also evaluates the grid
+    /// likelihoods with [`lgamma_fast`].
     pub quantiles: Quantiles,
 }
 
@@ -456,6 +495,11 @@ pub fn estimate_tagwise_disp(
     let n_genes = counts.nrows();
     assert_eq!(ave_log_cpm.len(), n_genes, "one AveLogCPM per gene");
     let plan = EqualizePlan::new(group, lib_sizes, options.quantiles);
+    // The equivalent tier's likelihoods use the fast lgamma (R's to ~1e-15 absolute).
+    let lgamma_of: fn(f64) -> f64 = match options.quantiles {
+        Quantiles::AsR => lgamma,
+        Quantiles::Fast => lgamma_fast,
+    };
     let n_groups = plan.groups.len();
     let prior_n = options.prior_df / (group.len() as f64 - n_groups as f64);
     let all: Vec<usize> = (0..n_genes).collect();
@@ -470,7 +514,7 @@ pub fn estimate_tagwise_disp(
             let disp = common * 2f64.powf(t);
             let delta = disp / (1.0 + disp);
             let r = 1.0 / delta - 1.0;
-            (r, group_constants(&rows.spans, r))
+            (r, group_constants_with(&rows.spans, r, lgamma_of))
         })
         .collect();
     let mut l0 = vec![0.0; n_genes * k];
@@ -478,7 +522,7 @@ pub fn estimate_tagwise_disp(
         l0.par_chunks_mut(k).with_min_len(ROWS_PER_TASK / 4).enumerate().for_each(|(g, out)| {
             let row = rows.row(g);
             for (o, (r, consts)) in out.iter_mut().zip(&grid) {
-                *o = gene_cond_log_lik(row, &rows.spans, consts, *r);
+                *o = gene_cond_log_lik_with(row, &rows.spans, consts, *r, lgamma_of);
             }
         });
     }

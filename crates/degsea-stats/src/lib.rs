@@ -32,8 +32,8 @@ pub use beta::{lbeta, pbeta, qbeta};
 pub use binom::{dbinom, dnbinom_mu, pbinom};
 pub use chisq::chisq_test_2x2_yates;
 pub use fastgamma::{
-    FAST_MIN_SHAPE, GammaInverse, HALLEY_LAST_STEP, HALLEY_MAX_STEPS, qgamma_fast, wilson_hilferty,
-    wilson_hilferty_z,
+    ASYMPTOTIC_FROM, FAST_MIN_ARGUMENT, FAST_MIN_SHAPE, GammaInverse, HALLEY_LAST_STEP, HALLEY_MAX_STEPS,
+    digamma_fast, lgamma_fast, qgamma_fast, trigamma_fast, wilson_hilferty, wilson_hilferty_z,
 };
 pub use fdist::{df, pf, qf};
 pub use gamma::{gammafn, lgamma};
