@@ -115,7 +115,7 @@ impl GammaInverse {
 pub fn wilson_hilferty(z: f64, shape: f64, scale: f64) -> Option<f64> {
     let c = 1.0 / (9.0 * shape);
     let base = 1.0 - c + z * c.sqrt();
-    (base > 0.0 && base.is_finite()).then(|| shape * scale * base * base * base)
+    (base > 0.0 && base.is_finite()).then_some(shape * scale * base * base * base)
 }
 
 /// The standard-normal deviate of `x` under Gamma(`shape`, `scale`) by Wilson–Hilferty (the
