@@ -258,8 +258,13 @@ pub(crate) fn stirlerr(n: f64) -> f64 {
         }
         return STIRLERR_MEMO.with(|memo| {
             let last = memo.get();
-            if let Some(&(_, v)) = last.iter().find(|(key, _)| key.to_bits() == n.to_bits()) {
-                return v;
+            if last[0].0.to_bits() == n.to_bits() {
+                return last[0].1;
+            }
+            if last[1].0.to_bits() == n.to_bits() {
+                // Most recently used first: a shape evaluated between two new ones stays.
+                memo.set([last[1], last[0]]);
+                return last[1].1;
             }
             let v = lgamma(n + 1.0) - (n + 0.5) * n.ln() + n - M_LN_SQRT_2PI;
             memo.set([(n, v), last[0]]);
