@@ -71,12 +71,12 @@ x = json.load(open(f"{out}/degsea_exact.json"))["results"][0]
 r = json.load(open(f"{out}/edger.json"))["results"][0]
 stages = dict(l.split("\t") for l in open(f"{out}/edger_timings.tsv").read().split("\n")[1:] if l)
 run = json.load(open(f"{out}/degsea_out/run.json"))
-genes, n = run["genes_in"], run["groups"]["n_test"] + run["groups"]["n_reference"]
+genes, n = run["results"]["de"]["genes_in"], len(run["results"]["design"]["samples"])
 dense_mb = genes * n * 8 / 1e6
 rss_d = int(open(f"{out}/degsea.rss").read().split()[-1]) / 1e3
 rss_r = int(open(f"{out}/edger.rss").read().split()[-1]) / 1e3
 r_stages = float(stages["stages"])
-print(f"{name}: {genes} genes x {n} samples, {run['genes_kept']} kept")
+print(f"{name}: {genes} genes x {n} samples, {run['results']['de']['genes_kept']} kept")
 timings = run["timings_seconds"]
 print(f"  degsea de (whole process): {d['mean']:.3f} s ± {d['stddev']:.3f} (CPU {d['user'] + d['system']:.2f} s), peak RSS {rss_d:.0f} MB")
 print("    stages (run.json): " + ", ".join(f"{k} {v:.3f}" for k, v in timings.items()))
