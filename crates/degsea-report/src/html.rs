@@ -119,6 +119,22 @@ fn summary(out: &mut String, input: &ReportInput) {
             format!("; contrast <code>{}</code>", esc(contrast))
         }
     );
+    if let Some(formula) = crate::lookup(m, "/groups/model/formula").and_then(Value::as_str) {
+        let coef = crate::lookup(m, "/groups/model/coefficient").and_then(Value::as_str).unwrap_or("");
+        let test = match crate::lookup(m, "/parameters/de/method").and_then(Value::as_str) {
+            Some("lrt") => "likelihood-ratio test (glmLRT)",
+            _ if crate::lookup(m, "/parameters/de/robust").and_then(Value::as_bool) == Some(true) => {
+                "quasi-likelihood F-test (glmQLFTest, robust)"
+            }
+            _ => "quasi-likelihood F-test (glmQLFTest)",
+        };
+        let _ = writeln!(
+            out,
+            "<p>Design <code>{}</code>: the coefficient <code>{}</code> is tested by the {test}, adjusting for the other terms.</p>",
+            esc(formula),
+            esc(coef)
+        );
+    }
     if let Some(Value::Array(d)) = crate::lookup(m, "/groups/dropped_samples")
         && !d.is_empty()
     {

@@ -115,6 +115,9 @@ pub struct ReportInput {
     pub common_dispersion: f64,
     /// Trended dispersion per DE-table gene, when the analysis estimated one.
     pub trended_dispersion: Option<Vec<f64>>,
+    /// Whether [`DeTable::dispersion`] holds tagwise dispersions (classic exact test, glmLRT)
+    /// rather than the trended ones (glmQLFit tests with the trend).
+    pub tagwise_in_table: bool,
     /// The GSEA table (empty without GSEA).
     pub gsea: Vec<GseaRecord>,
     /// The run's plots (NES bar, volcano, enrichment curves).
@@ -137,6 +140,7 @@ impl Default for ReportInput {
             de: DeTable::default(),
             common_dispersion: f64::NAN,
             trended_dispersion: None,
+            tagwise_in_table: true,
             gsea: Vec::new(),
             plots: Vec::new(),
             log_cpm: None,
@@ -167,14 +171,17 @@ impl ReportInput {
         let norm_method =
             if norm.eq_ignore_ascii_case("tmm") { "TMM".to_owned() } else { norm.to_ascii_uppercase() };
         let number = |pointer: &str| lookup(&manifest, pointer).and_then(serde_json::Value::as_f64);
+        // glmQLFit tests with the trended dispersion, and de.tsv lists the dispersion tested with.
+        let trended_in_table = text("/parameters/de/glm_fit/dispersion", "tagwise") == "trended";
         Self {
+            trended_dispersion: trended_in_table.then(|| de.dispersion.clone()),
+            tagwise_in_table: !trended_in_table,
             common_dispersion: number("/de/common_dispersion").unwrap_or(f64::NAN),
             fdr: number("/parameters/fdr").unwrap_or(degsea_plot::DEFAULT_FDR),
             groups,
             samples,
             norm_method,
             de,
-            trended_dispersion: None,
             gsea,
             plots,
             log_cpm,

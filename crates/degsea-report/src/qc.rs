@@ -57,7 +57,8 @@ pub fn bcv_input(input: &ReportInput) -> Option<BcvInput<'_>> {
     let de = &input.de;
     (!de.genes.is_empty()).then(|| BcvInput {
         ave_log_cpm: &de.log_cpm,
-        tagwise: de.dispersion.iter().any(|d| d.is_finite()).then_some(de.dispersion.as_slice()),
+        tagwise: (input.tagwise_in_table && de.dispersion.iter().any(|d| d.is_finite()))
+            .then_some(de.dispersion.as_slice()),
         trended: input.trended_dispersion.as_deref(),
         common: input.common_dispersion,
     })
