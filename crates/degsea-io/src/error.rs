@@ -408,6 +408,17 @@ pub enum Error {
         /// What is wrong, naming the column and value.
         reason: String,
     },
+    /// A line of a GCT, CLS or expression-matrix file breaks its format (the reason names the
+    /// offending value).
+    #[error("{file}:{line}: {reason}")]
+    Format {
+        /// The file as given.
+        file: String,
+        /// The offending line.
+        line: u64,
+        /// What is wrong, naming the value.
+        reason: String,
+    },
     /// No count file was given.
     #[error("no count file given")]
     NoFiles,

@@ -22,9 +22,12 @@
 //! ```
 
 pub mod bundled;
+pub mod cls;
 pub mod counts;
 pub mod de_table;
 mod error;
+pub mod expression;
+pub mod gct;
 pub mod genemap;
 pub mod genesets;
 pub mod gmt;

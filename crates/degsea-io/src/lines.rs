@@ -131,7 +131,7 @@ impl<'a> Lines<'a> {
         Self::with_reader(Box::new(BufReader::new(reader)), false, printable(file))
     }
 
-    fn with_reader(reader: Box<dyn BufRead + 'a>, gzip: bool, file: String) -> Self {
+    pub(crate) fn with_reader(reader: Box<dyn BufRead + 'a>, gzip: bool, file: String) -> Self {
         Self { reader, gzip, file, buf: Vec::with_capacity(1 << 12), line: 0, featurecounts_comment: false }
     }
 
