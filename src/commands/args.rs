@@ -219,9 +219,10 @@ pub(crate) struct GseaParams {
     /// P-value method.
     #[arg(long, value_enum, default_value_t = MethodArg::Multilevel)]
     pub(crate) method: MethodArg,
-    /// Permutations of `--method permutation`.
-    #[arg(long, value_name = "N", default_value_t = degsea_gsea::DEFAULT_NPERM)]
-    pub(crate) nperm: usize,
+    /// Permutations: of gene sets with `--method permutation` (default 10000), of sample labels
+    /// with `--permute phenotype` (default 1000, as GSEApy).
+    #[arg(long, value_name = "N")]
+    pub(crate) nperm: Option<usize>,
     /// Multilevel: smallest reported p-value (0 = estimate arbitrarily small p-values).
     #[arg(long, value_name = "P", default_value_t = degsea_gsea::DEFAULT_EPS)]
     pub(crate) eps: f64,
@@ -241,7 +242,9 @@ impl GseaParams {
             max_size: self.max_size,
             method: match self.method {
                 MethodArg::Multilevel => degsea_gsea::Method::Multilevel,
-                MethodArg::Permutation => degsea_gsea::Method::Permutation { nperm: self.nperm },
+                MethodArg::Permutation => degsea_gsea::Method::Permutation {
+                    nperm: self.nperm.unwrap_or(degsea_gsea::DEFAULT_NPERM),
+                },
             },
             eps: self.eps,
             score_type: match self.score_type {
@@ -252,6 +255,100 @@ impl GseaParams {
             seed: self.seed,
             ..GseaOptions::default()
         }
+    }
+}
+
+/// What `--permute` shuffles to build the null distribution.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, clap::ValueEnum)]
+pub(crate) enum PermuteArg {
+    /// Preranked GSEA (fgsea): random gene sets of each size against one ranked list. Exact
+    /// small p-values (multilevel), works with any group size, but ignores gene–gene
+    /// correlation, so co-expressed sets look more significant than they are.
+    #[default]
+    #[value(name = "gene-set")]
+    GeneSet,
+    /// Broad GSEA (Subramanian 2005, GSEApy): sample labels are shuffled and every gene
+    /// re-ranked, which keeps gene–gene correlation in the null (the method of Visram et al.).
+    /// Needs an expression matrix and ≥ 7 samples per group to be informative; p-values are
+    /// limited to 1/--nperm.
+    Phenotype,
+}
+
+/// `--metric` of phenotype mode (Broad/GSEApy ranking metrics).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub(crate) enum MetricArg {
+    /// (μ₊ − μ₋)/(σ₊ + σ₋), σ floored at 0.2·|μ| (Broad default).
+    #[value(name = "signal2noise")]
+    SignalToNoise,
+    /// Welch's t statistic.
+    Ttest,
+    /// μ₊ − μ₋ (for log-scale data).
+    Diff,
+    /// μ₊ / μ₋.
+    Ratio,
+    /// log2(μ₊ / μ₋).
+    #[value(name = "log2ratio")]
+    Log2Ratio,
+}
+
+impl From<MetricArg> for degsea_gsea::phenotype::Metric {
+    fn from(m: MetricArg) -> Self {
+        match m {
+            MetricArg::SignalToNoise => Self::SignalToNoise,
+            MetricArg::Ttest => Self::TTest,
+            MetricArg::Diff => Self::Diff,
+            MetricArg::Ratio => Self::Ratio,
+            MetricArg::Log2Ratio => Self::Log2Ratio,
+        }
+    }
+}
+
+/// The phenotype-permutation flags shared by `degsea gsea` and `degsea run`.
+#[derive(Debug, Clone, clap::Args)]
+pub(crate) struct PhenotypeParams {
+    /// Null distribution: `gene-set` (preranked, fgsea) or `phenotype` (shuffle sample labels,
+    /// Broad GSEA / GSEApy).
+    #[arg(long, value_enum, default_value_t = PermuteArg::GeneSet)]
+    pub(crate) permute: PermuteArg,
+    /// Phenotype mode: ranking metric of the two classes.
+    #[arg(long, value_enum, default_value_t = MetricArg::SignalToNoise)]
+    pub(crate) metric: MetricArg,
+    /// Phenotype mode: ES weight p (0 classic KS, 1 weighted, 2 weighted²).
+    #[arg(long, value_name = "P", default_value_t = degsea_gsea::phenotype::DEFAULT_WEIGHT, value_parser = parse_weight)]
+    pub(crate) weight: f64,
+    /// Phenotype mode: shuffle labels only within the levels of this sample-sheet column
+    /// (e.g. batch or stage), so the null respects the design.
+    #[arg(long, value_name = "COLUMN")]
+    pub(crate) permute_within: Option<String>,
+}
+
+impl PhenotypeParams {
+    /// The engine options of phenotype mode.
+    pub(crate) fn options(&self, gsea: &GseaParams) -> degsea_gsea::phenotype::PhenotypeOptions {
+        degsea_gsea::phenotype::PhenotypeOptions {
+            metric: self.metric.into(),
+            weight: self.weight,
+            nperm: gsea.nperm.unwrap_or(degsea_gsea::phenotype::DEFAULT_PHENOTYPE_NPERM),
+            seed: gsea.seed,
+            min_size: gsea.min_size,
+            max_size: gsea.max_size,
+            strata: None,
+        }
+    }
+
+    /// Rejects phenotype-only flags in gene-set mode, naming them.
+    pub(crate) fn check_mode(&self) -> anyhow::Result<()> {
+        if self.permute == PermuteArg::GeneSet && self.permute_within.is_some() {
+            anyhow::bail!("--permute-within needs --permute phenotype");
+        }
+        Ok(())
+    }
+}
+
+fn parse_weight(s: &str) -> Result<f64, String> {
+    match s.parse::<f64>() {
+        Ok(v) if v.is_finite() && v >= 0.0 => Ok(v),
+        _ => Err(format!("expected a finite number ≥ 0, got `{s}`")),
     }
 }
 

@@ -58,7 +58,7 @@ enum Command {
     Normalize(normalize::Args),
     /// Classic edgeR differential expression: qCML dispersion and exact test.
     De(de::Args),
-    /// Preranked GSEA (fgsea 1.31.6): ES, NES, permutation or multilevel p-values.
+    /// GSEA: preranked (fgsea 1.31.6) or phenotype-permutation (Broad GSEA / GSEApy 1.3.1).
     Gsea(gsea::Args),
     /// Gene-level read counting from BAM/SAM + GTF, featureCounts-compatible.
     Count(count::Args),

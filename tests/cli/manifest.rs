@@ -141,4 +141,28 @@ fn every_command_writes_a_schema_valid_manifest() {
     ]);
     assert!(o.status.success(), "gsea: {}", String::from_utf8_lossy(&o.stderr));
     assert_valid(&out, "gsea");
+    // Phenotype-permutation GSEA of normalize's log-CPM.
+    let logcpm = tmp.path().join("normalize/logcpm.tsv");
+    let out = tmp.path().join("pheno");
+    let o = run(&[
+        "gsea",
+        "--permute",
+        "phenotype",
+        "--expression",
+        logcpm.to_str().unwrap(),
+        "--samples",
+        samples.to_str().unwrap(),
+        "--contrast",
+        contrast,
+        "--nperm",
+        "50",
+        "--out",
+        out.to_str().unwrap(),
+    ]);
+    assert!(o.status.success(), "gsea --permute phenotype: {}", String::from_utf8_lossy(&o.stderr));
+    assert_valid(&out, "gsea");
+    let m: Value = serde_json::from_slice(&fs::read(out.join("run.json")).unwrap()).unwrap();
+    assert_eq!(m["results"]["gsea"]["mode"], "phenotype");
+    assert_eq!(m["results"]["gsea"]["metric"], "signal2noise");
+    assert_eq!(m["results"]["gsea"]["nperm"], 50);
 }

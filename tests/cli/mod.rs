@@ -10,6 +10,7 @@ mod inputs;
 mod manifest;
 mod normalize;
 mod outputs;
+mod phenotype;
 mod plot;
 mod report;
 mod run;

@@ -1,6 +1,8 @@
 //! `gsea.tsv` / `gsea.json`: fgsea's result columns `pathway size ES NES pval padj log2err
-//! leadingEdge`, sorted by pval (leading edge comma-joined in the TSV, an array in JSON), and the
-//! reader `degsea plot` uses to re-draw from an output folder.
+//! leadingEdge`, sorted by pval (leading edge comma-joined in the TSV, an array in JSON); in
+//! phenotype-permutation mode Broad/GSEApy's `pathway size ES NES pval fdr_q fwer_p rank_at_max
+//! leadingEdge` ([`PhenotypeRecord`]); and the reader `degsea plot` uses to re-draw from an
+//! output folder (either layout: `fdr_q` stands for `padj`).
 //!
 //! ```
 //! use degsea_io::gsea_table::{GseaRecord, to_tsv};
@@ -91,6 +93,87 @@ pub fn to_json(rows: &[GseaRecord]) -> Value {
     json!({ "pathways": rows })
 }
 
+/// One pathway of a phenotype-permutation GSEA result (Broad GSEA / GSEApy columns).
+#[derive(Debug, Clone, PartialEq)]
+pub struct PhenotypeRecord {
+    /// Gene-set name.
+    pub pathway: String,
+    /// Genes of the set found in the expression matrix.
+    pub size: usize,
+    /// Enrichment score.
+    pub es: f64,
+    /// Normalised enrichment score.
+    pub nes: f64,
+    /// Nominal p-value.
+    pub pval: f64,
+    /// FDR q-value.
+    pub fdr_q: f64,
+    /// Family-wise error rate p-value.
+    pub fwer_p: f64,
+    /// 0-based position in the ranked list where the running sum reaches ES.
+    pub rank_at_max: usize,
+    /// Leading-edge genes, in ranking order.
+    pub leading_edge: Vec<String>,
+}
+
+/// The header of a phenotype-mode `gsea.tsv`.
+pub const PHENOTYPE_HEADER: &str = "pathway\tsize\tES\tNES\tpval\tfdr_q\tfwer_p\trank_at_max\tleadingEdge";
+
+/// The phenotype-mode `gsea.tsv` text of `rows` (in the order given).
+///
+/// ```
+/// use degsea_io::gsea_table::{PhenotypeRecord, phenotype_tsv};
+/// let rows = [PhenotypeRecord {
+///     pathway: "SET".into(), size: 20, es: 0.5, nes: 1.75, pval: 0.0, fdr_q: 0.01,
+///     fwer_p: 0.02, rank_at_max: 41, leading_edge: vec!["A".into(), "B".into()],
+/// }];
+/// assert_eq!(
+///     phenotype_tsv(&rows),
+///     "pathway\tsize\tES\tNES\tpval\tfdr_q\tfwer_p\trank_at_max\tleadingEdge\nSET\t20\t0.5\t1.75\t0\t0.01\t0.02\t41\tA,B\n"
+/// );
+/// ```
+pub fn phenotype_tsv(rows: &[PhenotypeRecord]) -> String {
+    let mut s = String::from(PHENOTYPE_HEADER);
+    s.push('\n');
+    for r in rows {
+        let _ = writeln!(
+            s,
+            "{}\t{}\t{}\t{}\t{}\t{}\t{}\t{}\t{}",
+            r.pathway,
+            r.size,
+            fmt_f64(r.es),
+            fmt_f64(r.nes),
+            fmt_f64(r.pval),
+            fmt_f64(r.fdr_q),
+            fmt_f64(r.fwer_p),
+            r.rank_at_max,
+            r.leading_edge.join(",")
+        );
+    }
+    s
+}
+
+/// The phenotype-mode `gsea.json` document: `{"pathways": [...]}`, NaN as null.
+pub fn phenotype_json(rows: &[PhenotypeRecord]) -> Value {
+    let rows: Vec<Value> = rows
+        .iter()
+        .map(|r| {
+            json!({
+                "pathway": r.pathway,
+                "size": r.size,
+                "ES": num(r.es),
+                "NES": num(r.nes),
+                "pval": num(r.pval),
+                "fdr_q": num(r.fdr_q),
+                "fwer_p": num(r.fwer_p),
+                "rank_at_max": r.rank_at_max,
+                "leadingEdge": r.leading_edge,
+            })
+        })
+        .collect();
+    json!({ "pathways": rows })
+}
+
 /// The columns of a `gsea.tsv` that plots need.
 #[derive(Debug, Clone, PartialEq)]
 pub struct GseaSummary {
@@ -100,21 +183,24 @@ pub struct GseaSummary {
     pub es: f64,
     /// Normalised enrichment score.
     pub nes: f64,
-    /// Adjusted p-value.
+    /// Adjusted p-value (`fdr_q` of a phenotype-mode table).
     pub padj: f64,
 }
 
-/// Reads `pathway`, `ES`, `NES`, `padj` from a `gsea.tsv`.
+/// Reads `pathway`, `ES`, `NES`, `padj` from a `gsea.tsv` (`fdr_q` in place of `padj` in a
+/// phenotype-mode table).
 pub fn read(path: &Path) -> Result<Vec<GseaSummary>> {
     let file = path.display().to_string();
     let text = std::fs::read_to_string(path).map_err(|e| crate::lines::io_error(path, e))?;
-    read_columns(&text, &file, &["pathway", "ES", "NES", "padj"])?
+    let header = text.lines().find(|l| !l.trim().is_empty() && !l.starts_with('#')).unwrap_or_default();
+    let q_col = if header.split('\t').any(|c| c.trim() == "fdr_q") { "fdr_q" } else { "padj" };
+    read_columns(&text, &file, &["pathway", "ES", "NES", q_col])?
         .into_iter()
         .map(|(line, f)| {
             Ok(GseaSummary {
                 es: number(&file, line, "ES", &f[1])?,
                 nes: number(&file, line, "NES", &f[2])?,
-                padj: number(&file, line, "padj", &f[3])?,
+                padj: number(&file, line, q_col, &f[3])?,
                 pathway: f[0].clone(),
             })
         })

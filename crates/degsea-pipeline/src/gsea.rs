@@ -1,6 +1,9 @@
 //! The `gsea` job: preranked GSEA (fgsea 1.31.6) of a ranked list against gene-set collections,
 //! written as `gsea.tsv` (`pathway size ES NES pval padj log2err leadingEdge`, sorted by pval),
-//! `gsea.json` and `run.json`.
+//! `gsea.json` and `run.json`; and, in [`phenotype`], phenotype-permutation GSEA (Broad GSEA /
+//! GSEApy 1.3.1) of an expression matrix.
+
+pub mod phenotype;
 
 use std::path::{Path, PathBuf};
 use std::time::Instant;

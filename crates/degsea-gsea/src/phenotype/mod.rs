@@ -110,6 +110,9 @@ pub struct PhenotypeRow {
     pub rank_at_max: usize,
     /// Leading-edge genes (from the top for ES > 0, from the bottom for ES < 0).
     pub leading_edge: Vec<String>,
+    /// 0-based positions of the set's genes in the observed ranking, increasing (for
+    /// enrichment plots).
+    pub hits: Vec<usize>,
 }
 
 /// Result of [`run_phenotype`].
@@ -395,11 +398,39 @@ pub fn run_phenotype(
                     .iter()
                     .map(|&p| expr.genes[order[p] as usize].clone())
                     .collect(),
+                hits,
             }
         })
         .collect();
     let ranking = order.iter().map(|&g| (expr.genes[g as usize].clone(), observed[g as usize])).collect();
     Ok(PhenotypeResult { rows, ranking })
+}
+
+/// Number of distinct label assignments a permutation can produce: `C(n, n_test)`, or with
+/// strata (a level per sample) the product over levels of `C(n_level, n_test_in_level)`.
+/// Returned as `f64` (exact below 2^53; `inf` beyond `f64`).
+///
+/// ```
+/// use degsea_gsea::phenotype::distinct_label_permutations;
+/// // 3 test of 6 samples: C(6,3) = 20; within two strata of 3 with 2 and 1 test: 3·3 = 9.
+/// let l = [true, true, false, false, true, false];
+/// assert_eq!(distinct_label_permutations(&l, None), 20.0);
+/// assert_eq!(distinct_label_permutations(&l, Some(&[0, 0, 0, 1, 1, 1])), 9.0);
+/// ```
+pub fn distinct_label_permutations(labels: &[bool], strata: Option<&[usize]>) -> f64 {
+    let mut groups: BTreeMap<usize, (u64, u64)> = BTreeMap::new();
+    for (j, &l) in labels.iter().enumerate() {
+        let e = groups.entry(strata.map_or(0, |s| s[j])).or_default();
+        e.0 += 1;
+        e.1 += u64::from(l);
+    }
+    groups
+        .values()
+        .map(|&(n, k)| {
+            let k = k.min(n - k);
+            (0..k).fold(1.0f64, |c, i| c * (n - i) as f64 / (i + 1) as f64).round()
+        })
+        .product()
 }
 
 /// How rows sharing a gene id are merged.
