@@ -7,7 +7,7 @@ DEMO_DIR := data/visram_like_simulated
 DEMO_OUT ?= out/demo
 
 .PHONY: build release test lint fmt-check clippy doc layering ci demo docs-figure bench check-identical \
-        bench-normalize bench-de bench-glm bench-gsea bench-gsea-oracle bench-count bench-run snakemake-test stress \
+        bench-normalize bench-de bench-glm bench-gsea bench-pheno bench-gsea-oracle bench-count bench-run snakemake-test stress \
         report-test clean
 
 build:
@@ -76,6 +76,9 @@ bench-glm: release
 	bash bench/glm/run.sh
 bench-gsea: release
 	bash bench/gsea/run.sh
+# Phenotype-permutation GSEA vs GSEApy 1.3.1 (installs gseapy==1.3.1 into bench/work).
+bench-pheno: release
+	bash bench/pheno/run.sh
 # The multilevel engine's speed ceiling with a free acceptance test (after bench-gsea).
 bench-gsea-oracle: release
 	bash bench/gsea/oracle.sh
