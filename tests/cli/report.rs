@@ -20,7 +20,7 @@ fn an_output_that_is_a_folder_is_refused() {
     std::fs::create_dir(&dir).unwrap();
     std::fs::write(dir.join("run.json"), "{}").unwrap();
     let o = run(&["report", "--from", dir.to_str().unwrap(), "-o", tmp.path().to_str().unwrap()]);
-    assert_error(&o, &["is a folder"]);
+    assert_error(&o, &["is a folder, not a file"]);
 }
 
 #[test]
@@ -33,4 +33,16 @@ fn a_malformed_table_names_file_and_line() {
     let o = run(&["report", "--from", dir.to_str().unwrap()]);
     assert_error(&o, &["de.tsv:2", "PValue `maybe`"]);
     assert!(!dir.join("report.html").exists(), "nothing written");
+}
+
+#[test]
+fn an_output_that_is_an_input_is_refused() {
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = tmp.path().join("run");
+    std::fs::create_dir(&dir).unwrap();
+    std::fs::write(dir.join("run.json"), "{}").unwrap();
+    let target = dir.join("run.json");
+    let o = run(&["report", "--from", dir.to_str().unwrap(), "-o", target.to_str().unwrap()]);
+    assert_error(&o, &["run.json"]);
+    assert_eq!(std::fs::read_to_string(&target).unwrap(), "{}", "input untouched");
 }

@@ -45,22 +45,8 @@ fn quoted_command(args: &[String]) -> String {
 
 /// Runs the `count` job.
 pub fn run(config: &CountConfig) -> anyhow::Result<()> {
-    let CountConfig {
-        gtf,
-        bam,
-        output,
-        paired,
-        strand,
-        feature_type,
-        attribute,
-        min_mapq,
-        primary_only,
-        multi_overlap,
-        multi_mapping,
-        command_line,
-    } = config;
-    let (paired, min_mapq) = (*paired, *min_mapq);
-    let (primary_only, multi_overlap, multi_mapping) = (*primary_only, *multi_overlap, *multi_mapping);
+    let CountConfig { gtf, bam, output, feature_type, attribute, command_line, .. } = config;
+    let paired = config.paired;
     let inputs: Vec<&Path> = std::iter::once(gtf.as_path()).chain(bam.iter().map(PathBuf::as_path)).collect();
     crate::output::check_file(output, &inputs)?;
     crate::output::check_file(&summary_path(output), &inputs)?;
@@ -77,15 +63,15 @@ pub fn run(config: &CountConfig) -> anyhow::Result<()> {
     ));
     let opts = CountOptions {
         paired,
-        strand: match *strand {
+        strand: match config.strand {
             1 => Strandedness::Forward,
             2 => Strandedness::Reverse,
             _ => Strandedness::Unstranded,
         },
-        min_mapq,
-        primary_only,
-        multi_overlap,
-        multi_mapping,
+        min_mapq: config.min_mapq,
+        primary_only: config.primary_only,
+        multi_overlap: config.multi_overlap,
+        multi_mapping: config.multi_mapping,
         threads: rayon::current_num_threads().max(1),
     };
     let mut results = Vec::with_capacity(bam.len());

@@ -50,9 +50,9 @@ pub fn run(config: &ReportConfig) -> anyhow::Result<PathBuf> {
         );
     }
     let dest = config.out.clone().unwrap_or_else(|| from.join(REPORT_FILE));
-    if dest.is_dir() {
-        anyhow::bail!("output `{}` is a folder; give the report's file name", dest.display());
-    }
+    let inputs = [from.join("run.json"), from.join("de.tsv"), from.join("gsea.tsv")];
+    let inputs: Vec<&Path> = inputs.iter().map(PathBuf::as_path).chain(config.counts.as_deref()).collect();
+    crate::output::check_file(&dest, &inputs)?;
     let input = degsea_report::folder::load_dir(from, &LoadOptions { counts: config.counts.clone() })?;
     if input.log_cpm.is_none() {
         log::info(
