@@ -23,6 +23,7 @@ use crate::onegroup::{Dispersion, ave_log_cpm};
 use crate::spline::maximize_interpolant;
 use crate::sums::Accumulator;
 use crate::{Error, Result};
+use rayon::prelude::*;
 
 /// `grid.length` default of `estimateDisp`.
 pub const DEFAULT_GRID_LENGTH: usize = 21;
@@ -38,6 +39,8 @@ pub const ZERO_FIT_LIMIT: f64 = 1e-4;
 pub const ZERO_FIT_DISPERSION: f64 = 0.05;
 /// `prior.n` above this counts as infinite (tagwise = trended).
 pub const PRIOR_N_CAP: f64 = 1e6;
+/// Genes per parallel task of the adjusted profile likelihoods on the grid.
+const APL_ROWS_PER_TASK: usize = 256;
 /// WLEB's span is 1 for at most this many genes, else `0.25 + 0.75·sqrt(50/G)`.
 pub const SPAN_FULL_GENES: usize = 50;
 
@@ -279,15 +282,24 @@ pub fn estimate_disp(
         for (j, &d) in grid_disp.iter().enumerate() {
             let (fitted, coefficients, _) =
                 fit_nb(&gy, grows, m, &goff, &redesign, q, &vec![d; grows], last_beta.as_deref())?;
-            for (gi, &r) in group.iter().enumerate() {
-                l0[r * k + j] = adjusted_profile_lik(
-                    &gy[gi * m..(gi + 1) * m],
-                    &fitted[gi * m..(gi + 1) * m],
-                    d,
-                    &redesign,
-                    m,
-                    q,
-                );
+            // Each gene's APL is independent (lgamma-heavy): computed in parallel, stored in
+            // gene order, so the values do not depend on the thread count.
+            let apl: Vec<f64> = (0..grows)
+                .into_par_iter()
+                .with_min_len(APL_ROWS_PER_TASK)
+                .map(|gi| {
+                    adjusted_profile_lik(
+                        &gy[gi * m..(gi + 1) * m],
+                        &fitted[gi * m..(gi + 1) * m],
+                        d,
+                        &redesign,
+                        m,
+                        q,
+                    )
+                })
+                .collect();
+            for (&r, v) in group.iter().zip(apl) {
+                l0[r * k + j] = v;
             }
             last_beta = Some(coefficients);
         }
