@@ -6,7 +6,10 @@ use std::path::PathBuf;
 use degsea_de::rank::RankMetric;
 use degsea_pipeline::run::RunConfig;
 
-use super::args::{DeParams, DesignArgs, GseaParams, InputArgs, TestArg, check_fdr, command_line, contrast};
+use super::args::{
+    DeParams, DesignArgs, GseaParams, InputArgs, PermuteArg, PhenotypeParams, TestArg, check_fdr,
+    command_line, contrast,
+};
 
 /// Ranking metric of `--rank-by`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
@@ -60,6 +63,8 @@ pub(crate) struct Args {
     gene_map: Option<PathBuf>,
     #[command(flatten)]
     gsea: GseaParams,
+    #[command(flatten)]
+    pheno: PhenotypeParams,
     /// FDR threshold of the plots (NES bars, volcano colours, enrichment curves).
     #[arg(long, value_name = "Q", default_value_t = degsea_plot::DEFAULT_FDR)]
     fdr: f64,
@@ -77,6 +82,13 @@ pub(crate) struct Args {
 /// Runs `degsea run`.
 pub(crate) fn run(args: Args) -> anyhow::Result<()> {
     check_fdr(args.fdr)?;
+    args.pheno.check_mode()?;
+    if args.pheno.permute_within.is_some() {
+        anyhow::bail!(
+            "--permute-within is not available in `degsea run` yet: write log-CPM with `degsea normalize` and run `degsea gsea --permute phenotype --expression OUT/logcpm.tsv --permute-within COLUMN`"
+        );
+    }
+    let phenotype = (args.pheno.permute == PermuteArg::Phenotype).then(|| args.pheno.options(&args.gsea));
     let config = RunConfig {
         inputs: args.input.inputs(),
         contrasts: args.contrast.iter().map(|c| contrast(c)).collect::<anyhow::Result<_>>()?,
@@ -85,6 +97,7 @@ pub(crate) fn run(args: Args) -> anyhow::Result<()> {
         rank_by: args.rank_by.into(),
         gene_map: args.gene_map,
         gsea: args.gsea.options(),
+        phenotype,
         genesets: args.gsea.genesets,
         fdr: args.fdr,
         dpi: args.dpi,

@@ -165,4 +165,19 @@ fn every_command_writes_a_schema_valid_manifest() {
     assert_eq!(m["results"]["gsea"]["mode"], "phenotype");
     assert_eq!(m["results"]["gsea"]["metric"], "signal2noise");
     assert_eq!(m["results"]["gsea"]["nperm"], 50);
+    // `degsea run --permute phenotype`: the same mode inside a run.
+    let out = tmp.path().join("run_pheno");
+    let o = run_job(
+        "run",
+        &counts,
+        &samples,
+        contrast,
+        &out,
+        &["--permute", "phenotype", "--nperm", "50", "--no-plots"],
+    );
+    assert!(o.status.success(), "run --permute phenotype: {}", String::from_utf8_lossy(&o.stderr));
+    assert_valid(&out, "run");
+    let m: Value = serde_json::from_slice(&fs::read(out.join("run.json")).unwrap()).unwrap();
+    assert_eq!(m["results"]["gsea"]["mode"], "phenotype");
+    assert_eq!(m["parameters"]["gsea"]["permute"], "phenotype");
 }

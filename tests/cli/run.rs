@@ -242,3 +242,72 @@ fn killed_run_leaves_no_output_folder() {
     }
     assert!(!out.exists(), "a killed run must not leave a (partial) output folder");
 }
+
+/// `degsea run --permute phenotype` (the paper's method: signal-to-noise on the TMM log-CPM,
+/// sample-label permutations): the planted Hallmark shifts of the demo come out at FDR q < 0.05
+/// with the planted sign, the plots and report use FDR q, and the output does not depend on the
+/// thread count.
+#[test]
+fn phenotype_permutation_in_a_run() {
+    let tmp = tempfile::tempdir().unwrap();
+    let out = tmp.path().join("pheno");
+    let mut args = demo_args(&out);
+    args.extend(["--permute".into(), "phenotype".into(), "--nperm".into(), "200".into()]);
+    let o = degsea().args(&args).output().unwrap();
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let text = fs::read_to_string(out.join("gsea.tsv")).unwrap();
+    let mut lines = text.lines();
+    assert_eq!(
+        lines.next().unwrap(),
+        "pathway\tsize\tES\tNES\tpval\tfdr_q\tfwer_p\trank_at_max\tleadingEdge"
+    );
+    let table: HashMap<String, (f64, f64)> = lines
+        .map(|l| {
+            let f: Vec<&str> = l.split('\t').collect();
+            (f[0].to_owned(), (f[3].parse().unwrap(), f[5].parse().unwrap()))
+        })
+        .collect();
+    for (set, sign) in [
+        ("HALLMARK_E2F_TARGETS", 1.0),
+        ("HALLMARK_MYC_TARGETS_V1", 1.0),
+        ("HALLMARK_INTERFERON_GAMMA_RESPONSE", -1.0),
+        ("HALLMARK_TNFA_SIGNALING_VIA_NFKB", -1.0),
+    ] {
+        let (nes, q) = table[set];
+        assert!(q < 0.05, "{set}: fdr_q {q}");
+        assert_eq!(nes.signum(), sign, "{set}: NES {nes}");
+    }
+    let significant = table.values().filter(|(_, q)| *q < 0.05).count();
+    let curves = fs::read_dir(out.join("plots/enrichment"))
+        .unwrap()
+        .filter(|e| e.as_ref().unwrap().path().extension().is_some_and(|x| x == "svg"))
+        .count();
+    assert_eq!(curves, significant, "one enrichment curve per set at fdr_q < 0.05");
+    let page = fs::read_to_string(out.join("report.html")).unwrap();
+    assert!(page.contains("HALLMARK_E2F_TARGETS"));
+    let rebuilt = tmp.path().join("r.html");
+    let o = degsea().args(["report", "--from"]).arg(&out).arg("-o").arg(&rebuilt).output().unwrap();
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    assert!(page == fs::read_to_string(&rebuilt).unwrap(), "report --from differs");
+
+    let out1 = tmp.path().join("pheno1");
+    let mut args1 = demo_args(&out1);
+    args1.extend([
+        "--permute".into(),
+        "phenotype".into(),
+        "--nperm".into(),
+        "200".into(),
+        "--threads".into(),
+        "1".into(),
+        "--no-plots".into(),
+    ]);
+    let o = degsea().args(&args1).output().unwrap();
+    assert!(o.status.success());
+    for f in ["gsea.tsv", "ranks.rnk"] {
+        assert_eq!(
+            fs::read(out.join(f)).unwrap(),
+            fs::read(out1.join(f)).unwrap(),
+            "{f} differs across --threads"
+        );
+    }
+}

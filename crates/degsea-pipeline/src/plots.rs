@@ -264,6 +264,20 @@ pub fn enrichment_plots(
 /// Draws the curves of the pathways with padj below the style's FDR, most significant first, at
 /// most `top`; a pathway without hits (`None`: not in the gene sets `collection`) is skipped with
 /// a warning.
+/// Enrichment-curve SVGs from a ranking's scores (decreasing) and each set's hit positions in
+/// it, for the sets below the style's FDR (`top`: at most that many).
+///
+/// # Errors
+/// A curve that cannot be drawn.
+pub fn enrichment_plots_from_hits(
+    sorted_scores: &[f64],
+    rows: Vec<(GseaSummary, Option<Vec<usize>>)>,
+    style: &Style,
+    top: Option<usize>,
+) -> anyhow::Result<Vec<(String, String)>> {
+    draw_curves(sorted_scores, rows, "", style, top)
+}
+
 fn draw_curves(
     sorted_scores: &[f64],
     rows: Vec<(GseaSummary, Option<Vec<usize>>)>,

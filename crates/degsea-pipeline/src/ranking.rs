@@ -38,16 +38,23 @@ pub struct Ranking {
     pub duplicates: usize,
 }
 
-/// Scores `genes` by `metric` from logFC and p-values, maps and collapses them.
-pub fn rank(
-    genes: &[String],
-    log_fc: &[f64],
-    p_value: &[f64],
-    metric: RankMetric,
-    user_map: Option<&NamedMap>,
-    warnings: &mut Warnings,
-) -> anyhow::Result<Ranking> {
-    let scores = rank_scores(metric, log_fc, p_value);
+/// Gene ids mapped to gene-set symbols, and the map used.
+#[derive(Debug, Clone)]
+pub struct Symbols {
+    /// The symbol of each id (`None`: not in the map); the id itself without a map.
+    pub names: Vec<Option<String>>,
+    /// The map used, if any.
+    pub map_name: Option<String>,
+    /// Ids that look like Ensembl ids.
+    pub n_ensembl: usize,
+}
+
+/// Maps gene ids to the symbols gene sets use: with the user's map when given, else with the
+/// bundled Ensembl map when most ids are Ensembl ids, else the ids as they are.
+///
+/// # Errors
+/// The bundled map cannot be read.
+pub fn symbols(genes: &[String], user_map: Option<&NamedMap>) -> anyhow::Result<Symbols> {
     let n_ensembl = genes.iter().filter(|g| looks_like_ensembl(g)).count();
     let bundled;
     let (map, map_name): (Option<&GeneMap>, Option<String>) = match user_map {
@@ -58,10 +65,26 @@ pub fn rank(
         }
         None => (None, None),
     };
-    let names: Vec<Option<&str>> = match map {
-        Some(m) => genes.iter().map(|g| m.get(g)).collect(),
-        None => genes.iter().map(|g| Some(g.as_str())).collect(),
+    let names = match map {
+        Some(m) => genes.iter().map(|g| m.get(g).map(str::to_owned)).collect(),
+        None => genes.iter().map(|g| Some(g.clone())).collect(),
     };
+    Ok(Symbols { names, map_name, n_ensembl })
+}
+
+/// Scores `genes` by `metric` from logFC and p-values, maps and collapses them.
+pub fn rank(
+    genes: &[String],
+    log_fc: &[f64],
+    p_value: &[f64],
+    metric: RankMetric,
+    user_map: Option<&NamedMap>,
+    warnings: &mut Warnings,
+) -> anyhow::Result<Ranking> {
+    let scores = rank_scores(metric, log_fc, p_value);
+    let symbols = symbols(genes, user_map)?;
+    let names: Vec<Option<&str>> = symbols.names.iter().map(Option::as_deref).collect();
+    let (map_name, n_ensembl) = (symbols.map_name, symbols.n_ensembl);
     let c = collapse_by_name(&names, &scores);
     if let Some(name) = &map_name {
         log::info(&format!(

@@ -11,15 +11,15 @@ use std::path::{Path, PathBuf};
 
 use anyhow::Context as _;
 use degsea_core::SampleDesign;
-use degsea_gsea::GseaResult;
+use degsea_io::gsea_table::GseaRecord;
 use degsea_io::manifest::Manifest;
 use degsea_io::output::OutputDir;
 use degsea_report::folder::LoadOptions;
 use degsea_report::{LogCpm, NamedSvg, ReportInput, SampleInfo};
 
 use crate::de::DeRun;
+use crate::log;
 use crate::plots::{self, ImageFormat};
-use crate::{gsea, log};
 
 /// The file name of the report inside an output folder.
 pub const REPORT_FILE: &str = "report.html";
@@ -67,13 +67,14 @@ pub fn run(config: &ReportConfig) -> anyhow::Result<PathBuf> {
 }
 
 /// The report input of one contrast of `degsea run`, from what the run computed: the manifest
-/// (as it will be written, minus outputs), the DE and GSEA tables, the run's plots and the
+/// (as it will be written, minus outputs), the DE table, the GSEA rows in `gsea.tsv` order, the
+/// run's plots and the
 /// log-CPM (prior count 2) of the kept genes in `de.tsv` order.
 pub fn input_from_run(
     manifest: &Manifest,
     design: &SampleDesign,
     de_run: &DeRun,
-    result: &GseaResult,
+    gsea: Vec<GseaRecord>,
     plots: &[(String, String)],
 ) -> ReportInput {
     let manifest = manifest.to_json();
@@ -96,7 +97,7 @@ pub fn input_from_run(
     let counts = prepared.counts.counts().select(ndarray::Axis(0), &order);
     let log_cpm = LogCpm::compute(de.genes.clone(), &counts, &samples);
     let plots = plots.iter().map(|(name, svg)| NamedSvg { name: name.clone(), svg: svg.clone() }).collect();
-    ReportInput::from_manifest(manifest, samples, de, gsea::records(result), plots, Some(log_cpm))
+    ReportInput::from_manifest(manifest, samples, de, gsea, plots, Some(log_cpm))
 }
 
 /// Renders `input` and stages `sub/report.html`; with `write_plots`, also the QC plots under

@@ -15,13 +15,16 @@ use std::time::Instant;
 use anyhow::Context as _;
 use degsea_core::{Contrast, GeneSetCollection, SampleDesign};
 use degsea_de::rank::RankMetric;
+use degsea_gsea::phenotype::{Collapse, Expression, PhenotypeOptions, PhenotypeResult, run_phenotype};
 use degsea_gsea::{GseaOptions, GseaResult};
+use degsea_io::gsea_table::GseaRecord;
 use degsea_io::gsea_table::GseaSummary;
 use degsea_io::manifest::{FileDigest, Manifest};
 use degsea_io::output::OutputDir;
 use serde_json::{Value, json};
 
 use crate::de::{self, DeOptions, DeRun};
+use crate::gsea::phenotype::{self, ClassDesign, PhenotypeInput};
 use crate::gsea::{self, FGSEA_VERSION};
 use crate::inputs::{CountInputs, CountsAndSheet, read_counts_and_sheet, resolve};
 use crate::plots::{self, ImageFormat, Style};
@@ -49,6 +52,10 @@ pub struct RunConfig {
     pub genesets: Vec<String>,
     /// GSEA engine options.
     pub gsea: GseaOptions,
+    /// Phenotype-permutation GSEA instead of preranked: GSEApy's options. The expression matrix
+    /// is the TMM log-CPM (prior count 2) of the kept genes, ids mapped to symbols as for the
+    /// preranked list and duplicates merged by mean.
+    pub phenotype: Option<PhenotypeOptions>,
     /// FDR threshold of the plots.
     pub fdr: f64,
     /// PNG resolution.
@@ -108,6 +115,58 @@ pub fn run(config: &RunConfig) -> anyhow::Result<()> {
     Ok(())
 }
 
+/// The GSEA of one contrast.
+enum Enrichment {
+    /// fgsea on the DE ranking.
+    Preranked {
+        /// The ranked list and how it was made.
+        ranking: Ranking,
+        /// fgsea's result.
+        result: GseaResult,
+    },
+    /// GSEApy's phenotype permutation on the log-CPM matrix.
+    Phenotype {
+        /// The matrix and classes analysed.
+        input: Box<PhenotypeInput>,
+        /// The result.
+        result: PhenotypeResult,
+        /// Distinct label permutations.
+        distinct: f64,
+        /// The options used.
+        opts: PhenotypeOptions,
+    },
+}
+
+impl Enrichment {
+    /// The rows the NES bar plot draws; the adjusted p-value is fgsea's padj or GSEApy's FDR q.
+    fn summaries(&self) -> Vec<GseaSummary> {
+        self.records()
+            .into_iter()
+            .map(|r| GseaSummary { pathway: r.pathway, es: r.es, nes: r.nes, padj: r.padj })
+            .collect()
+    }
+
+    /// The rows as the report shows them, in `gsea.tsv` order (FDR q as the adjusted p-value).
+    fn records(&self) -> Vec<GseaRecord> {
+        match self {
+            Enrichment::Preranked { result, .. } => gsea::records(result),
+            Enrichment::Phenotype { result, .. } => phenotype::records(result)
+                .into_iter()
+                .map(|r| GseaRecord {
+                    pathway: r.pathway,
+                    size: r.size,
+                    es: r.es,
+                    nes: r.nes,
+                    pval: r.pval,
+                    padj: r.fdr_q,
+                    log2err: f64::NAN,
+                    leading_edge: r.leading_edge,
+                })
+                .collect(),
+        }
+    }
+}
+
 /// One contrast of a run and what it shares with the others.
 struct Job<'a> {
     config: &'a RunConfig,
@@ -141,6 +200,59 @@ impl Job<'_> {
         de::write_tables(out, sub, self.data.table.matrix.genes(), self.design, &de_run, false)?;
         timings.push("write_de", clock.elapsed().as_secs_f64());
 
+        let enrichment = match &config.phenotype {
+            None => self.preranked(out, sub, &de_run, user_map, &progress, &mut warnings, &mut timings)?,
+            Some(opts) => {
+                self.phenotype(out, sub, &de_run, opts, user_map, &progress, &mut warnings, &mut timings)?
+            }
+        };
+
+        // The run's plots as SVG, drawn also without `--no-plots`'s files for the report page.
+        let images = if config.plots || config.report {
+            progress.stage(&format!("{contrast}: plots"));
+            let clock = Instant::now();
+            let images = self.draw_plots(&de_run, &enrichment)?;
+            if config.plots {
+                let staged: Vec<(String, String)> = images
+                    .iter()
+                    .map(|(name, svg)| {
+                        (sub.join("plots").join(name).to_string_lossy().into_owned(), svg.clone())
+                    })
+                    .collect();
+                plots::write_images(out, &staged, &[ImageFormat::Svg, ImageFormat::Png], config.dpi)?;
+            }
+            timings.push("plots", clock.elapsed().as_secs_f64());
+            images
+        } else {
+            Vec::new()
+        };
+
+        let mut manifest = self.manifest(&de_run, &enrichment, warnings, timings);
+        if config.report {
+            progress.stage(&format!("{contrast}: report.html"));
+            let clock = Instant::now();
+            let input =
+                report::input_from_run(&manifest, self.design, &de_run, enrichment.records(), &images);
+            report::stage(out, sub, &input, config.plots, config.dpi)?;
+            manifest.timings.push(("report".to_owned(), clock.elapsed().as_secs_f64()));
+        }
+        write_manifest(out, sub, manifest)
+    }
+
+    /// Preranked GSEA (fgsea) of the DE ranking: `ranks.rnk`, `gsea.tsv`, `gsea.json`.
+    #[allow(clippy::too_many_arguments)]
+    fn preranked(
+        &self,
+        out: &mut OutputDir,
+        sub: &Path,
+        de_run: &DeRun,
+        user_map: Option<&NamedMap>,
+        progress: &Progress,
+        warnings: &mut Warnings,
+        timings: &mut Timings,
+    ) -> anyhow::Result<Enrichment> {
+        let config = self.config;
+        let contrast = &self.design.contrast;
         progress.stage(&format!("{contrast}: ranking"));
         let clock = Instant::now();
         let r = &de_run.result;
@@ -150,7 +262,7 @@ impl Job<'_> {
             &r.p_value,
             config.rank_by,
             user_map,
-            &mut warnings,
+            warnings,
         )?;
         out.write(sub.join("ranks.rnk"), degsea_io::rnk::to_text(&ranking.list).as_bytes())?;
         timings.push("rank", clock.elapsed().as_secs_f64());
@@ -171,41 +283,66 @@ impl Job<'_> {
             result.n_skipped,
             config.fdr
         ));
+        Ok(Enrichment::Preranked { ranking, result })
+    }
 
-        // The run's plots as SVG, drawn also without `--no-plots`'s files for the report page.
-        let images = if config.plots || config.report {
-            progress.stage(&format!("{contrast}: plots"));
-            let clock = Instant::now();
-            let images = self.draw_plots(&de_run, &result)?;
-            if config.plots {
-                let staged: Vec<(String, String)> = images
-                    .iter()
-                    .map(|(name, svg)| {
-                        (sub.join("plots").join(name).to_string_lossy().into_owned(), svg.clone())
-                    })
-                    .collect();
-                plots::write_images(out, &staged, &[ImageFormat::Svg, ImageFormat::Png], config.dpi)?;
+    /// Phenotype-permutation GSEA (GSEApy) of the TMM log-CPM (prior count 2) of the kept genes:
+    /// `ranks.rnk` (the observed metric), `gsea.tsv`, `gsea.json`.
+    #[allow(clippy::too_many_arguments)]
+    fn phenotype(
+        &self,
+        out: &mut OutputDir,
+        sub: &Path,
+        de_run: &DeRun,
+        opts: &PhenotypeOptions,
+        user_map: Option<&NamedMap>,
+        progress: &Progress,
+        warnings: &mut Warnings,
+        timings: &mut Timings,
+    ) -> anyhow::Result<Enrichment> {
+        let contrast = &self.design.contrast;
+        progress.stage(&format!("{contrast}: GSEA (phenotype permutation, {} permutations)", opts.nperm));
+        let clock = Instant::now();
+        let prepared = &de_run.prepared;
+        let symbols = ranking::symbols(prepared.counts.genes(), user_map)?;
+        let log_cpm = prepared.log_cpm(degsea_de::cpm::PRIOR_COUNT);
+        let n = log_cpm.ncols();
+        let mut genes = Vec::with_capacity(symbols.names.len());
+        let mut values = Vec::with_capacity(symbols.names.len() * n);
+        for (row, name) in log_cpm.rows().into_iter().zip(&symbols.names) {
+            if let Some(name) = name {
+                genes.push(name.clone());
+                values.extend(row.iter().copied());
             }
-            timings.push("plots", clock.elapsed().as_secs_f64());
-            images
-        } else {
-            Vec::new()
-        };
-
-        let mut manifest = self.manifest(&de_run, &ranking, &result, warnings, timings);
-        if config.report {
-            progress.stage(&format!("{contrast}: report.html"));
-            let clock = Instant::now();
-            let input = report::input_from_run(&manifest, self.design, &de_run, &result, &images);
-            report::stage(out, sub, &input, config.plots, config.dpi)?;
-            manifest.timings.push(("report".to_owned(), clock.elapsed().as_secs_f64()));
         }
-        write_manifest(out, sub, manifest)
+        if let Some(map) = &symbols.map_name {
+            log::info(&format!(
+                "phenotype GSEA: {} of {} kept genes mapped to symbols with {map}",
+                genes.len(),
+                symbols.names.len()
+            ));
+        }
+        let expression = Expression { genes, n_samples: n, values };
+        let classes = ClassDesign { design: self.design.clone(), strata: None };
+        let input = phenotype::prepare_expression(expression, classes, Collapse::Mean, "log-CPM", warnings)?;
+        let distinct =
+            phenotype::check_permutations(&input.labels, None, opts.nperm, &input.classes.design, warnings);
+        let result = run_phenotype(&input.expression, &input.labels, self.collections, opts)
+            .with_context(|| format!("phenotype GSEA of contrast `{contrast}`"))?;
+        phenotype::write_tables(out, sub, &result)?;
+        timings.push("gsea", clock.elapsed().as_secs_f64());
+        log::info(&format!(
+            "GSEA (phenotype): {} pathways tested, {} at fdr_q < {}",
+            result.rows.len(),
+            result.rows.iter().filter(|r| r.fdr_q < self.config.fdr).count(),
+            self.config.fdr
+        ));
+        Ok(Enrichment::Phenotype { input: Box::new(input), result, distinct, opts: opts.clone() })
     }
 
     /// NES bar plot, volcano and one enrichment curve per significant pathway, as
     /// `(name under plots/, SVG)`.
-    fn draw_plots(&self, de_run: &DeRun, result: &GseaResult) -> anyhow::Result<Vec<(String, String)>> {
+    fn draw_plots(&self, de_run: &DeRun, enrichment: &Enrichment) -> anyhow::Result<Vec<(String, String)>> {
         let config = self.config;
         let style = Style {
             fdr: config.fdr,
@@ -214,17 +351,30 @@ impl Job<'_> {
             height: None,
             groups: plots::labels_from_contrast(&self.design.contrast),
         };
-        let rows: Vec<GseaSummary> = result
-            .rows
-            .iter()
-            .map(|r| GseaSummary { pathway: r.pathway.clone(), es: r.es, nes: r.nes, padj: r.padj })
-            .collect();
+        let rows = enrichment.summaries();
         let collection = if config.genesets.len() == 1 { config.genesets[0].as_str() } else { "" };
         let mut images = vec![
             ("nes_bar".to_owned(), plots::nes_bar(&rows, &style, None, collection)?),
             ("volcano".to_owned(), plots::volcano(&de_run.volcano_points(), &style, None)?),
         ];
-        images.extend(plots::enrichment_plots_from_result(result, &style, None)?);
+        images.extend(match enrichment {
+            Enrichment::Preranked { result, .. } => {
+                plots::enrichment_plots_from_result(result, &style, None)?
+            }
+            Enrichment::Phenotype { result, .. } => {
+                let scores: Vec<f64> = result.ranking.iter().map(|(_, v)| *v).collect();
+                let rows = result
+                    .rows
+                    .iter()
+                    .map(|r| {
+                        let summary =
+                            GseaSummary { pathway: r.pathway.clone(), es: r.es, nes: r.nes, padj: r.fdr_q };
+                        (summary, Some(r.hits.clone()))
+                    })
+                    .collect();
+                plots::enrichment_plots_from_hits(&scores, rows, &style, None)?
+            }
+        });
         Ok(images)
     }
 
@@ -232,15 +382,19 @@ impl Job<'_> {
     fn manifest(
         &self,
         de_run: &DeRun,
-        ranking: &Ranking,
-        result: &GseaResult,
+        enrichment: &Enrichment,
         warnings: Warnings,
         timings: Timings,
     ) -> Manifest {
         let config = self.config;
         let mut m = Manifest::new("run", config.command_line.clone());
         m.reproduces.insert("edgeR".into(), json!(de::EDGER_VERSION));
-        m.reproduces.insert("fgsea".into(), json!(FGSEA_VERSION));
+        match enrichment {
+            Enrichment::Preranked { .. } => m.reproduces.insert("fgsea".into(), json!(FGSEA_VERSION)),
+            Enrichment::Phenotype { .. } => {
+                m.reproduces.insert("gseapy".into(), json!(phenotype::GSEAPY_VERSION))
+            }
+        };
         let mut parameters = config.inputs.parameters_json();
         if let Value::Object(p) = &mut parameters {
             p.insert("contrast".into(), json!(self.design.contrast.to_string()));
@@ -250,27 +404,47 @@ impl Job<'_> {
             );
             p.insert("threads".into(), json!(rayon::current_num_threads()));
             p.insert("de".into(), de::parameters_json(&config.de, de_run));
-            p.insert("rank_by".into(), json!(config.rank_by.name()));
             p.insert("gene_map".into(), json!(config.gene_map.as_ref().map(|p| p.display().to_string())));
             p.insert("genesets".into(), json!(config.genesets));
-            p.insert("gsea".into(), gsea::parameters_json(&config.gsea, result));
+            match enrichment {
+                Enrichment::Preranked { result, .. } => {
+                    p.insert("rank_by".into(), json!(config.rank_by.name()));
+                    p.insert("gsea".into(), gsea::parameters_json(&config.gsea, result));
+                }
+                Enrichment::Phenotype { opts, .. } => {
+                    p.insert("gsea".into(), phenotype::parameters_json(opts, None, Collapse::Mean));
+                }
+            }
             p.insert("fdr".into(), json!(config.fdr));
             p.insert("dpi".into(), json!(config.dpi));
             p.insert("plots".into(), json!(config.plots));
             p.insert("report".into(), json!(config.report));
         }
         m.parameters = parameters;
-        m.seed = Some(config.gsea.seed);
+        m.seed = Some(match enrichment {
+            Enrichment::Preranked { .. } => config.gsea.seed,
+            Enrichment::Phenotype { opts, .. } => opts.seed,
+        });
         m.inputs = self.inputs.to_vec();
         m.warnings = warnings.into_vec();
         m.timings = timings.into_vec();
         m.results.insert("design".into(), de::design_json(self.design));
         m.results.insert("de".into(), de::results_json(de_run));
-        m.results.insert(
-            "ranking".into(),
-            ranking::ranking_json(ranking, config.rank_by, result.ranks.tie_fraction),
-        );
-        m.results.insert("gsea".into(), gsea::results_json(self.collections, result));
+        match enrichment {
+            Enrichment::Preranked { ranking, result } => {
+                m.results.insert(
+                    "ranking".into(),
+                    ranking::ranking_json(ranking, config.rank_by, result.ranks.tie_fraction),
+                );
+                m.results.insert("gsea".into(), gsea::results_json(self.collections, result));
+            }
+            Enrichment::Phenotype { input, result, distinct, opts } => {
+                m.results.insert(
+                    "gsea".into(),
+                    phenotype::results_json(self.collections, input, opts, result, *distinct),
+                );
+            }
+        }
         m
     }
 }

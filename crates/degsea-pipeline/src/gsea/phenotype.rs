@@ -264,16 +264,31 @@ pub fn read_input(config: &PhenotypeConfig, warnings: &mut Warnings) -> anyhow::
         kept.extend(d.columns.iter().map(|&j| row[j]));
     }
     let expression = Expression { genes, n_samples: d.columns.len(), values: kept };
+    prepare_expression(expression, classes, config.collapse, &name, warnings)
+}
+
+/// Merges duplicate gene ids of `expression` (columns: the design's samples) by `collapse` and
+/// applies GSEApy's row filter (all zero, or constant within both classes).
+///
+/// # Errors
+/// Duplicate ids with [`Collapse::Error`].
+pub fn prepare_expression(
+    expression: Expression,
+    classes: ClassDesign,
+    collapse: Collapse,
+    name: &str,
+    warnings: &mut Warnings,
+) -> anyhow::Result<PhenotypeInput> {
     let (expression, merged_rows) =
-        expression.collapse(config.collapse).with_context(|| format!("{name}: duplicate gene ids"))?;
+        expression.collapse(collapse).with_context(|| format!("{name}: duplicate gene ids"))?;
     if merged_rows > 0 {
         warnings.push(format!(
             "{name}: {merged_rows} row(s) share a gene id with an earlier row; merged ({}) into {} genes",
-            collapse_name(config.collapse),
+            collapse_name(collapse),
             expression.genes.len()
         ));
     }
-    let labels = d.is_test.clone();
+    let labels = classes.design.is_test.clone();
     let before = expression.genes.len();
     let expression = expression.gseapy_filter(&labels);
     let filtered_rows = before - expression.genes.len();
