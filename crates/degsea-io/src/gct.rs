@@ -10,7 +10,7 @@
 //! The dimensions line must agree with the header (sample count) and with the data (row
 //! count); every value must be a finite number; the `Description` column is ignored. Blank
 //! lines are skipped. Read through [`crate::expression::read`], which detects the format by its
-//! first line; written by [`write`] (round trip tested).
+//! first line; written by [`write()`] (round trip tested).
 //!
 //! ```
 //! let dir = tempfile::tempdir()?;
