@@ -47,9 +47,17 @@ impl Metric {
     }
 }
 
-/// Mean and sample SD (`n − 1` denominator) of the values where `mask == want`.
+/// Mean, sample SD (`n − 1` denominator) and size of one class's values of a gene.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct ClassMoments {
+    pub(crate) mean: f64,
+    pub(crate) sd: f64,
+    pub(crate) n: f64,
+}
+
+/// [`ClassMoments`] of the values where `labels == want` (two passes, sample order).
 #[inline]
-fn mean_sd(values: &[f64], labels: &[bool], want: bool) -> (f64, f64, f64) {
+fn class_moments(values: &[f64], labels: &[bool], want: bool) -> ClassMoments {
     let (mut n, mut sum) = (0usize, 0.0);
     for (&v, &l) in values.iter().zip(labels) {
         if l == want {
@@ -61,7 +69,7 @@ fn mean_sd(values: &[f64], labels: &[bool], want: bool) -> (f64, f64, f64) {
     let mean = sum / nf;
     let ss: f64 =
         values.iter().zip(labels).filter(|&(_, &l)| l == want).map(|(&v, _)| (v - mean) * (v - mean)).sum();
-    (mean, (ss / (nf - 1.0)).sqrt(), nf)
+    ClassMoments { mean, sd: (ss / (nf - 1.0)).sqrt(), n: nf }
 }
 
 /// GeneCluster σ correction: `max(σ, 0.2|μ|)`, and 0.2 if that is still 0.
@@ -69,6 +77,20 @@ fn mean_sd(values: &[f64], labels: &[bool], want: bool) -> (f64, f64, f64) {
 fn sigma_floor(sd: f64, mean: f64) -> f64 {
     let s = sd.max(SIGMA_FLOOR_FRACTION * mean.abs());
     if s == 0.0 { SIGMA_FLOOR_ZERO } else { s }
+}
+
+/// The metric from the moments of the positive (test) and negative class (GSEApy 1.3.1
+/// `calculate_metric`); [`gene_metric`] and the permutation null share it.
+#[inline]
+pub(crate) fn from_moments(pos: ClassMoments, neg: ClassMoments, metric: Metric) -> f64 {
+    let (mp, mn) = (pos.mean, neg.mean);
+    match metric {
+        Metric::SignalToNoise => (mp - mn) / (sigma_floor(pos.sd, mp) + sigma_floor(neg.sd, mn)),
+        Metric::TTest => (mp - mn) / (pos.sd * pos.sd / pos.n + neg.sd * neg.sd / neg.n).sqrt(),
+        Metric::Diff => mp - mn,
+        Metric::Ratio => mp / mn,
+        Metric::Log2Ratio => (mp / mn).log2(),
+    }
 }
 
 /// The metric of one gene, `labels[j]` = sample `j` is in the positive class.
@@ -85,15 +107,7 @@ fn sigma_floor(sd: f64, mean: f64) -> f64 {
 /// Subramanian et al. (2005) PNAS 102:15545; GSEApy 1.3.1 `src/algorithm.rs → calculate_metric`.
 #[doc(alias = "calculate_metric")]
 pub fn gene_metric(values: &[f64], labels: &[bool], metric: Metric) -> f64 {
-    let (mp, sp, np) = mean_sd(values, labels, true);
-    let (mn, sn, nn) = mean_sd(values, labels, false);
-    match metric {
-        Metric::SignalToNoise => (mp - mn) / (sigma_floor(sp, mp) + sigma_floor(sn, mn)),
-        Metric::TTest => (mp - mn) / (sp * sp / np + sn * sn / nn).sqrt(),
-        Metric::Diff => mp - mn,
-        Metric::Ratio => mp / mn,
-        Metric::Log2Ratio => (mp / mn).log2(),
-    }
+    from_moments(class_moments(values, labels, true), class_moments(values, labels, false), metric)
 }
 
 #[cfg(test)]

@@ -8,6 +8,12 @@
 //! from its own Mersenne Twister seeded by [`derive_seed`]`(seed, stream, k)`, and permutations
 //! run in parallel with rayon, so results are byte-identical for any thread count.
 //!
+//! The observed ranking uses the two-pass [`gene_metric`] (so ES is GSEApy's to rounding) and
+//! [`crate::es::calc_gsea_stat`] with leading edges. The null is computed in batches of 16
+//! permutations without allocation: metrics from class sums (`class_sums.rs`, within 1e-10
+//! relative of [`gene_metric`]), a linear-time exact ranking (`rank.rs`) and the set scores
+//! from one pass down it (`set_scores.rs`).
+//!
 //! Statistics, exactly GSEApy's `src/stats.rs` (after Broad `GSEA.R`):
 //! * NES = ES / mean of the null scores of the same sign (a null without that sign uses ES
 //!   itself); the null is normalised the same way;
@@ -23,7 +29,10 @@
 //! Subramanian A et al. (2005) PNAS 102:15545–15550; Fang Z et al. (2023) GSEApy,
 //! Bioinformatics 39:btac757 (`src/stats.rs → GSEAResult::{gsea, stat, fdr, fwer_pval}`).
 
+mod class_sums;
 mod metric;
+mod rank;
+mod set_scores;
 
 use std::collections::BTreeMap;
 
@@ -32,7 +41,12 @@ use rayon::prelude::*;
 
 pub use metric::{Metric, SIGMA_FLOOR_FRACTION, SIGMA_FLOOR_ZERO, gene_metric};
 
-use crate::es::{LeadingEdge, ScoreType, calc_gsea_stat};
+use class_sums::{ClassSums, Permuted};
+use set_scores::{SetIndex, SetScratch};
+
+use rank::{RankScratch, gene};
+
+use crate::es::{EnrichmentScore, LeadingEdge, ScoreType, calc_gsea_stat};
 use crate::rng::{Mt19937, derive_seed};
 use crate::{Error, Result};
 
@@ -42,6 +56,8 @@ const STREAM_PHENOTYPE: u64 = 4;
 pub const DEFAULT_PHENOTYPE_NPERM: usize = 1000;
 /// GSEApy / Broad default ES weight.
 pub const DEFAULT_WEIGHT: f64 = 1.0;
+/// Permutations whose metrics are computed together (one pass over the matrix per batch).
+const BATCH: usize = 16;
 /// GSEApy adds this to every value before ranking ("we don't like zeros in denominator").
 pub const GSEAPY_OFFSET: f64 = 1e-8;
 
@@ -124,19 +140,6 @@ pub struct PhenotypeResult {
     pub ranking: Vec<(String, f64)>,
 }
 
-/// Decreasing order of `metric`; ties put the higher index first (GSEApy's stable ascending
-/// argsort, reversed).
-fn rank_order(metric: &[f64]) -> Vec<u32> {
-    let mut idx: Vec<u32> = (0..metric.len() as u32).collect();
-    idx.sort_unstable_by(|&a, &b| {
-        metric[b as usize]
-            .partial_cmp(&metric[a as usize])
-            .unwrap_or(std::cmp::Ordering::Equal)
-            .then(b.cmp(&a))
-    });
-    idx
-}
-
 /// The metric of every gene under `labels`.
 fn all_metrics(expr: &Expression, labels: &[bool], metric: Metric) -> Vec<f64> {
     expr.values.chunks_exact(expr.n_samples).map(|row| gene_metric(row, labels, metric)).collect()
@@ -156,27 +159,6 @@ fn shuffled(labels: &[bool], strata: Option<&[Vec<usize>]>, rng: &mut Mt19937) -
         None => shuffle_idx(&(0..labels.len()).collect::<Vec<_>>()),
     }
     out
-}
-
-/// Enrichment scores of every set under one ranking.
-fn scores(metric: &[f64], sets: &[Vec<usize>], weight: f64) -> (Vec<u32>, Vec<f64>, Vec<f64>) {
-    let order = rank_order(metric);
-    let mut pos = vec![0usize; metric.len()];
-    for (r, &g) in order.iter().enumerate() {
-        pos[g as usize] = r;
-    }
-    let weights: Vec<f64> = order.iter().map(|&g| metric[g as usize].abs().powf(weight)).collect();
-    let mut hits = Vec::new();
-    let es = sets
-        .iter()
-        .map(|set| {
-            hits.clear();
-            hits.extend(set.iter().map(|&g| pos[g]));
-            hits.sort_unstable();
-            calc_gsea_stat(&weights, &hits, ScoreType::Std).es
-        })
-        .collect();
-    (order, weights, es)
 }
 
 /// GSEApy's NES of `es` and the normalised null: divide by the mean null of the same sign.
@@ -342,16 +324,49 @@ pub fn run_phenotype(
     let sets: Vec<Vec<usize>> = named.into_values().collect();
 
     let observed = all_metrics(expr, labels, opts.metric);
-    let (order, weights, es_obs) = scores(&observed, &sets, opts.weight);
-
-    let perm_es: Vec<Vec<f64>> = (0..opts.nperm)
-        .into_par_iter()
-        .map(|k| {
-            let mut rng = Mt19937::new(derive_seed(opts.seed, STREAM_PHENOTYPE, k as u64));
-            let l = shuffled(labels, strata.as_deref(), &mut rng);
-            scores(&all_metrics(expr, &l, opts.metric), &sets, opts.weight).2
+    let order: Vec<usize> = RankScratch::default().order(&observed).iter().map(|&w| gene(w)).collect();
+    let weights: Vec<f64> = order.iter().map(|&g| observed[g].abs().powf(opts.weight)).collect();
+    let mut pos = vec![0usize; order.len()];
+    for (r, &g) in order.iter().enumerate() {
+        pos[g] = r;
+    }
+    let observed_scores: Vec<(Vec<usize>, EnrichmentScore)> = sets
+        .iter()
+        .map(|set| {
+            let mut hits: Vec<usize> = set.iter().map(|&g| pos[g]).collect();
+            hits.sort_unstable();
+            let st = calc_gsea_stat(&weights, &hits, ScoreType::Std);
+            (hits, st)
         })
         .collect();
+    let es_obs: Vec<f64> = observed_scores.iter().map(|(_, st)| st.es).collect();
+    let index = SetIndex::new(expr.genes.len(), &sets);
+
+    let sums = ClassSums::new(expr, labels, opts.metric);
+    let n_sets = sets.len();
+    let perm_es: Vec<f64> = (0..opts.nperm.div_ceil(BATCH))
+        .into_par_iter()
+        .map_init(
+            || (vec![Permuted::default(); BATCH], vec![Vec::new(); BATCH], SetScratch::default()),
+            |(batch, metrics, scratch), c| {
+                let ks = c * BATCH..opts.nperm.min((c + 1) * BATCH);
+                let len = ks.len();
+                for (k, p) in ks.zip(batch.iter_mut()) {
+                    let mut rng = Mt19937::new(derive_seed(opts.seed, STREAM_PHENOTYPE, k as u64));
+                    p.labels = shuffled(labels, strata.as_deref(), &mut rng);
+                    sums.set_summed(p);
+                }
+                sums.metrics(&batch[..len], &mut metrics[..len]);
+                let mut es = vec![0.0; len * n_sets];
+                for (m, e) in metrics[..len].iter().zip(es.chunks_exact_mut(n_sets)) {
+                    scratch.scores(m, opts.weight, &index, e);
+                }
+                es
+            },
+        )
+        .collect::<Vec<Vec<f64>>>()
+        .concat();
+    let perm_es: Vec<&[f64]> = perm_es.chunks_exact(n_sets).collect();
 
     let mut nes = Vec::with_capacity(sets.len());
     let mut pvals = Vec::with_capacity(sets.len());
@@ -367,17 +382,10 @@ pub fn run_phenotype(
     let fdr = fdr_q(&nes, &pooled);
     let fwer = fwer_p(&nes, &null_by_set, opts.nperm);
 
-    let mut pos = vec![0usize; order.len()];
-    for (r, &g) in order.iter().enumerate() {
-        pos[g as usize] = r;
-    }
-    let rows = sets
-        .iter()
+    let rows = observed_scores
+        .into_iter()
         .enumerate()
-        .map(|(s, set)| {
-            let mut hits: Vec<usize> = set.iter().map(|&g| pos[g]).collect();
-            hits.sort_unstable();
-            let st = calc_gsea_stat(&weights, &hits, ScoreType::Std);
+        .map(|(s, (hits, st))| {
             let rank_at_max = match st.leading_edge {
                 LeadingEdge::Top(j) => hits[j],
                 LeadingEdge::Bottom(j) => hits[j].saturating_sub(1),
@@ -385,7 +393,7 @@ pub fn run_phenotype(
             };
             PhenotypeRow {
                 pathway: names[s].to_string(),
-                size: set.len(),
+                size: sets[s].len(),
                 es: es_obs[s],
                 nes: nes[s],
                 pval: pvals[s],
@@ -396,13 +404,13 @@ pub fn run_phenotype(
                     .leading_edge
                     .positions(&hits)
                     .iter()
-                    .map(|&p| expr.genes[order[p] as usize].clone())
+                    .map(|&p| expr.genes[order[p]].clone())
                     .collect(),
                 hits,
             }
         })
         .collect();
-    let ranking = order.iter().map(|&g| (expr.genes[g as usize].clone(), observed[g as usize])).collect();
+    let ranking = order.iter().map(|&g| (expr.genes[g].clone(), observed[g])).collect();
     Ok(PhenotypeResult { rows, ranking })
 }
 
