@@ -43,6 +43,21 @@ pub fn run_job(
         .expect("spawn degsea")
 }
 
+/// Simulates a small cohort into `dir/sim` (5,000 genes, groups `a` and `b` of 4 samples in
+/// column `group`, `b` tested, each `plants` entry as `--plant SET=SHIFT`, `seed`) and returns
+/// its `counts.tsv` and `samples.tsv`.
+pub fn simulate_cohort(dir: &Path, plants: &[&str], seed: u64) -> (std::path::PathBuf, std::path::PathBuf) {
+    let sim = dir.join("sim");
+    let mut cmd = degsea();
+    cmd.args(["simulate", "--genes", "5000", "--groups", "a=4,b=4", "--column", "group", "--test", "b"]);
+    for plant in plants {
+        cmd.args(["--plant", plant]);
+    }
+    let o = cmd.args(["--seed", &seed.to_string(), "-q", "--out"]).arg(&sim).output().expect("spawn degsea");
+    assert!(o.status.success(), "{}", stderr(&o));
+    (sim.join("counts.tsv"), sim.join("samples.tsv"))
+}
+
 pub use degsea_testkit::shared_or_skip;
 
 /// Stderr as a string.

@@ -8,7 +8,7 @@ use std::fmt::Write as _;
 use std::fs;
 use std::path::{Path, PathBuf};
 
-use crate::util::{assert_error, read_tsv, run, stderr};
+use crate::util::{assert_error, read_tsv, run, run_job, simulate_cohort, stderr};
 
 const SAMPLES: [&str; 4] = ["S1", "S2", "S3", "S4"];
 
@@ -152,19 +152,14 @@ fn rename_samples_maps_any_other_layout() {
     fs::write(&map, "lane1_S1_R1\tS1\nlane9_S9\tS9\n").unwrap();
     let sheet = sheet(tmp.path());
     let out = tmp.path().join("o");
-    let o = run(&[
+    let o = run_job(
         "normalize",
-        "--counts",
-        counts.to_str().unwrap(),
-        "--samples",
-        sheet.to_str().unwrap(),
-        "--contrast",
+        &counts,
+        &sheet,
         "group: b vs a",
-        "--rename-samples",
-        map.to_str().unwrap(),
-        "--out",
-        out.to_str().unwrap(),
-    ]);
+        &out,
+        &["--rename-samples", map.to_str().unwrap()],
+    );
     assert_error(&o, &["rename.tsv:2: sample `lane9_S9` is not in the count table"]);
     assert!(!out.exists());
 }
@@ -172,27 +167,8 @@ fn rename_samples_maps_any_other_layout() {
 /// nf-core/rnaseq's salmon table from a simulated cohort: `gene_id gene_name` + samples,
 /// ids that are not symbols, counts with fractions.
 fn salmon_table(dir: &Path) -> (PathBuf, PathBuf) {
-    let sim = dir.join("sim");
-    let o = run(&[
-        "simulate",
-        "--genes",
-        "5000",
-        "--groups",
-        "a=4,b=4",
-        "--column",
-        "group",
-        "--test",
-        "b",
-        "--plant",
-        "HALLMARK_E2F_TARGETS=+1",
-        "--seed",
-        "5",
-        "-q",
-        "--out",
-        sim.to_str().unwrap(),
-    ]);
-    assert!(o.status.success(), "{}", stderr(&o));
-    let rows = read_tsv(&sim.join("counts.tsv"));
+    let (sim_counts, samples) = simulate_cohort(dir, &["HALLMARK_E2F_TARGETS=+1"], 5);
+    let rows = read_tsv(&sim_counts);
     let mut text = format!("gene_id\tgene_name\t{}\n", rows[0][1..].join("\t"));
     for (i, r) in rows[1..].iter().enumerate() {
         let values: Vec<String> = r[1..].iter().map(|c| format!("{c}.25")).collect();
@@ -200,7 +176,7 @@ fn salmon_table(dir: &Path) -> (PathBuf, PathBuf) {
     }
     let counts = dir.join("salmon.merged.gene_counts.tsv");
     fs::write(&counts, text).unwrap();
-    (counts, sim.join("samples.tsv"))
+    (counts, samples)
 }
 
 #[test]
@@ -295,17 +271,7 @@ fn zero_library_names_file_and_sample() {
     let sheet = sheet(tmp.path());
     let out = tmp.path().join("o");
     for cmd in ["de", "normalize", "run"] {
-        let o = run(&[
-            cmd,
-            "--counts",
-            counts.to_str().unwrap(),
-            "--samples",
-            sheet.to_str().unwrap(),
-            "--contrast",
-            "group: b vs a",
-            "--out",
-            out.to_str().unwrap(),
-        ]);
+        let o = run_job(cmd, &counts, &sheet, "group: b vs a", &out, &[]);
         assert_error(&o, &["z.tsv:1: sample `S1` has library size zero"]);
         assert!(!out.exists());
     }
@@ -337,17 +303,7 @@ fn error_gaps_give_one_line_naming_the_file() {
         (&escape, &good_sheet, &["esc.tsv:1: duplicate sample name `S1\\u{1b}[2J`"]),
     ];
     for (c, s, needles) in cases {
-        let o = run(&[
-            "de",
-            "--counts",
-            c.to_str().unwrap(),
-            "--samples",
-            s.to_str().unwrap(),
-            "--contrast",
-            "group: b vs a",
-            "--out",
-            out.to_str().unwrap(),
-        ]);
+        let o = run_job("de", c, s, "group: b vs a", &out, &[]);
         assert_error(&o, needles);
         let err = stderr(&o);
         assert!(!err.contains('\u{1b}') && !err.contains('\0'), "raw control bytes on stderr: {err:?}");

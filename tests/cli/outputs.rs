@@ -5,36 +5,14 @@
 use std::fs;
 use std::path::{Path, PathBuf};
 
-use crate::util::{assert_error, degsea, run, stderr};
+use crate::util::{assert_error, degsea, run, simulate_cohort, stderr};
 
 /// A process id that is not running (far above any pid the kernel hands out).
 const DEAD_PID: u32 = 4_000_000_000;
 
 /// A small simulated cohort (5,000 genes, 4 + 4 samples, two planted Hallmark shifts).
 fn cohort(dir: &Path) -> (PathBuf, PathBuf) {
-    let sim = dir.join("sim");
-    let o = run(&[
-        "simulate",
-        "--genes",
-        "5000",
-        "--groups",
-        "a=4,b=4",
-        "--column",
-        "group",
-        "--test",
-        "b",
-        "--plant",
-        "HALLMARK_E2F_TARGETS=+1",
-        "--plant",
-        "HALLMARK_MYC_TARGETS_V1=-0.5",
-        "--seed",
-        "3",
-        "-q",
-        "--out",
-        sim.to_str().unwrap(),
-    ]);
-    assert!(o.status.success(), "{}", stderr(&o));
-    (sim.join("counts.tsv"), sim.join("samples.tsv"))
+    simulate_cohort(dir, &["HALLMARK_E2F_TARGETS=+1", "HALLMARK_MYC_TARGETS_V1=-0.5"], 3)
 }
 
 fn run_args<'a>(counts: &'a Path, samples: &'a Path, out: &'a Path, extra: &[&'a str]) -> Vec<&'a str> {

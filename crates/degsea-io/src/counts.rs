@@ -32,7 +32,7 @@ use std::path::Path;
 use degsea_core::CountMatrix;
 use ndarray::Array2;
 
-use crate::lines::{Lines, detect_delimiter, field_str, looks_binary, split_fields};
+use crate::lines::{Header, Lines, detect_delimiter, field_str, split_fields};
 use crate::{Error, Result};
 
 /// The annotation columns of a featureCounts table, after `Geneid`.
@@ -235,24 +235,8 @@ pub fn read_counts(path: &Path, opts: &ReadOptions) -> Result<CountTable> {
 /// ```
 pub fn read_counts_with(path: &Path, opts: &ReadOptions, columns: &ColumnOptions) -> Result<CountTable> {
     let mut lines = Lines::open(path)?;
-    if !lines.next_record()? {
-        return Err(Error::Empty { file: lines.file });
-    }
-    if looks_binary(&lines.buf) {
-        return Err(Error::Binary { file: lines.file, line: lines.line });
-    }
-    let delim = detect_delimiter(&lines.buf);
+    let Header { names: header, delim, line: header_line } = lines.header()?;
     let mut ranges: Vec<Range<usize>> = Vec::new();
-    split_fields(&lines.buf, delim, &mut ranges);
-    let header: Vec<String> = ranges.iter().map(|r| field_str(&lines.buf, r)).collect();
-    let header_line = lines.line;
-    if header.len() == 1 && header[0].contains(';') {
-        return Err(Error::Semicolons {
-            file: lines.file,
-            line: header_line,
-            text: header[0].chars().take(60).collect(),
-        });
-    }
 
     if header.len() == 2 && parse_count(header[1].as_bytes(), true).is_ok() {
         let sample = sample_names_from_paths(&[path.display().to_string()]).remove(0);

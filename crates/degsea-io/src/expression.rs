@@ -20,7 +20,7 @@
 use std::io::BufRead as _;
 use std::path::Path;
 
-use crate::lines::{Lines, detect_delimiter, field_str, open, printable, split_fields};
+use crate::lines::{Header, Lines, open, printable, split_fields};
 use crate::{Error, Result};
 
 /// A genes × samples matrix of real values, row-major.
@@ -75,22 +75,9 @@ pub fn read(path: &Path) -> Result<ExpressionTable> {
 }
 
 fn read_table(mut lines: Lines<'_>) -> Result<ExpressionTable> {
-    if !lines.next_record()? {
-        return Err(Error::Empty { file: lines.file });
-    }
-    let delim = detect_delimiter(&lines.buf);
-    let mut ranges = Vec::new();
-    split_fields(&lines.buf, delim, &mut ranges);
+    let Header { names: header, delim, line: header_line } = lines.header()?;
     lines.text()?;
-    let header: Vec<String> = ranges.iter().map(|r| field_str(&lines.buf, r)).collect();
-    let header_line = lines.line;
-    if header.len() == 1 && header[0].contains(';') {
-        return Err(Error::Semicolons {
-            file: lines.file,
-            line: header_line,
-            text: header[0].chars().take(60).collect(),
-        });
-    }
+    let mut ranges = Vec::new();
     let samples = header[1..].to_vec();
     if samples.is_empty() {
         return Err(Error::NoSamples { file: lines.file, line: header_line });

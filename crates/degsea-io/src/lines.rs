@@ -173,6 +173,41 @@ impl<'a> Lines<'a> {
     pub(crate) fn text(&self) -> Result<&str> {
         std::str::from_utf8(&self.buf).map_err(|_| Error::Utf8 { file: self.file.clone(), line: self.line })
     }
+
+    /// Reads a delimited table's header: the first record, its delimiter ([`detect_delimiter`])
+    /// and field names. An empty file, a binary file and a header separated by semicolons (a
+    /// European-locale CSV) are errors naming the file and line. `buf` keeps the header line,
+    /// so a caller can still ask for [`Lines::text`].
+    pub(crate) fn header(&mut self) -> Result<Header> {
+        if !self.next_record()? {
+            return Err(Error::Empty { file: self.file.clone() });
+        }
+        if looks_binary(&self.buf) {
+            return Err(Error::Binary { file: self.file.clone(), line: self.line });
+        }
+        let delim = detect_delimiter(&self.buf);
+        let mut ranges = Vec::new();
+        split_fields(&self.buf, delim, &mut ranges);
+        let names: Vec<String> = ranges.iter().map(|r| field_str(&self.buf, r)).collect();
+        if names.len() == 1 && names[0].contains(';') {
+            return Err(Error::Semicolons {
+                file: self.file.clone(),
+                line: self.line,
+                text: names[0].chars().take(60).collect(),
+            });
+        }
+        Ok(Header { names, delim, line: self.line })
+    }
+}
+
+/// The header record of a delimited table, as [`Lines::header`] read it.
+pub(crate) struct Header {
+    /// The header's fields, unquoted.
+    pub(crate) names: Vec<String>,
+    /// The delimiter every later record is split on.
+    pub(crate) delim: u8,
+    /// 1-based line number of the header.
+    pub(crate) line: u64,
 }
 
 /// Chooses the delimiter from a header line: tab if it has one, else comma if it has one, else tab.

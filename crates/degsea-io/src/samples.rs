@@ -6,7 +6,7 @@ use std::path::Path;
 use degsea_core::SampleSheet;
 
 use crate::counts::SampleRenames;
-use crate::lines::{Lines, detect_delimiter, field_str, split_fields};
+use crate::lines::{Header, Lines, detect_delimiter, field_str, split_fields};
 use crate::{Error, Result};
 
 /// Reads a sample sheet (TSV or CSV, gzip or plain): a header row naming the columns, then one
@@ -25,22 +25,9 @@ use crate::{Error, Result};
 /// ```
 pub fn read_sample_sheet(path: &Path) -> Result<SampleSheet> {
     let mut lines = Lines::open(path)?;
-    if !lines.next_record()? {
-        return Err(Error::Empty { file: lines.file });
-    }
-    let delim = detect_delimiter(&lines.buf);
-    let mut ranges = Vec::new();
-    split_fields(&lines.buf, delim, &mut ranges);
+    let Header { names: header, delim, line: header_line } = lines.header()?;
     lines.text()?;
-    let header: Vec<String> = ranges.iter().map(|r| field_str(&lines.buf, r)).collect();
-    let header_line = lines.line;
-    if header.len() == 1 && header[0].contains(';') {
-        return Err(Error::Semicolons {
-            file: lines.file,
-            line: header_line,
-            text: header[0].chars().take(60).collect(),
-        });
-    }
+    let mut ranges = Vec::new();
 
     // Collect the rows first: the header style is decided from all of them.
     let mut raw: Vec<(u64, Vec<String>)> = Vec::new();

@@ -390,20 +390,21 @@ pub fn dispersion_name(d: DispersionMethod) -> String {
 /// The DE parameters block of run.json.
 pub fn parameters_json(params: &DeOptions, run: &DeRun) -> Value {
     let (opts, options) = (&run.prepare_options, &run.options);
+    let mut filter = json!({
+        "min_count": opts.filter.min_count,
+        "min_total_count": opts.filter.min_total_count,
+        "large_n": opts.filter.large_n,
+        "min_prop": opts.filter.min_prop,
+    });
     if let Some(glm) = &run.glm {
+        filter["min_sample_size"] = json!("1 / max(hat(design))");
         return json!({
             "method": glm.test.name(),
             "design": params.formula.as_ref().map(ToString::to_string),
             "robust": matches!(glm.test, GlmTest::QuasiLikelihood { robust: true }),
             "no_filter": params.no_filter,
             "norm": params.norm.name(),
-            "filter": {
-                "min_count": opts.filter.min_count,
-                "min_total_count": opts.filter.min_total_count,
-                "large_n": opts.filter.large_n,
-                "min_prop": opts.filter.min_prop,
-                "min_sample_size": "1 / max(hat(design))",
-            },
+            "filter": filter,
             "estimate_disp": {
                 "trend": "locfit",
                 "span": glm.estimate.span,
@@ -426,12 +427,7 @@ pub fn parameters_json(params: &DeOptions, run: &DeRun) -> Value {
         "prior_df": params.prior_df,
         "no_filter": params.no_filter,
         "norm": params.norm.name(),
-        "filter": {
-            "min_count": opts.filter.min_count,
-            "min_total_count": opts.filter.min_total_count,
-            "large_n": opts.filter.large_n,
-            "min_prop": opts.filter.min_prop,
-        },
+        "filter": filter,
         "tagwise": {
             "prior_df": options.tagwise.prior_df,
             "trend": "movingave",
