@@ -22,6 +22,8 @@
 /// edgeR's replacement for a non-positive or non-finite `D` diagonal (`utils.h: low_value`).
 pub const LOW_DIAGONAL: f64 = 1e-10;
 
+use super::linalg::DesignCross;
+
 /// Bunch–Kaufman pivot threshold `(1 + √17) / 8` of LAPACK `dsytf2`.
 fn bunch_kaufman_alpha() -> f64 {
     (1.0 + 17f64.sqrt()) / 8.0
@@ -139,23 +141,21 @@ fn dsytf2_upper(a: &mut [f64], p: usize) {
 pub fn cox_reid_half_log_det(design: &[f64], n: usize, p: usize, w: &[f64]) -> f64 {
     assert_eq!(design.len(), n * p, "design is n × p");
     assert_eq!(w.len(), n, "one weight per sample");
+    let cross = DesignCross::new(design, n, p);
+    let t = cross.len();
+    half_log_det_cross(&cross, w, &mut vec![0.0; t], &mut vec![0.0; p * p])
+}
+
+/// [`cox_reid_half_log_det`] with the design's column products precomputed; `acc` (length
+/// `p(p+1)/2`) and `xtwx` (`p × p`) are scratch.
+fn half_log_det_cross(cross: &DesignCross, w: &[f64], acc: &mut [f64], xtwx: &mut [f64]) -> f64 {
+    let p = cross.columns();
     if p == 1 {
         let s: f64 = w.iter().sum();
         return s.abs().ln() / 2.0;
     }
-    let mut xtwx = vec![0.0; p * p];
-    for c1 in 0..p {
-        let x1 = &design[c1 * n..(c1 + 1) * n];
-        for c2 in 0..=c1 {
-            let x2 = &design[c2 * n..(c2 + 1) * n];
-            let mut e = 0.0;
-            for i in 0..n {
-                e += x1[i] * x2[i] * w[i];
-            }
-            xtwx[c1 * p + c2] = e;
-        }
-    }
-    dsytf2_upper(&mut xtwx, p);
+    cross.weighted(w, acc, xtwx);
+    dsytf2_upper(xtwx, p);
     let low_log = LOW_DIAGONAL.ln();
     let mut sum = 0.0;
     for i in 0..p {
@@ -163,6 +163,118 @@ pub fn cox_reid_half_log_det(design: &[f64], n: usize, p: usize, w: &[f64]) -> f
         sum += if v < LOW_DIAGONAL || !v.is_finite() { low_log } else { v.ln() };
     }
     sum * 0.5
+}
+
+/// Counts below this take `lgamma(y + a)` from a table in [`AplDispersion`] and [`AplDesign`].
+const LGAMMA_TABLE_LEN: usize = 512;
+
+/// `lgamma(k + shift)` for `k = 0, 1, …` below [`LGAMMA_TABLE_LEN`]: the same libm calls on the
+/// same arguments, made once instead of once per count.
+#[derive(Debug, Clone)]
+struct LgammaTable {
+    shift: f64,
+    values: Vec<f64>,
+}
+
+impl LgammaTable {
+    fn new(shift: f64) -> Self {
+        #[allow(clippy::cast_precision_loss)]
+        let values = (0..LGAMMA_TABLE_LEN).map(|k| libm::lgamma(k as f64 + shift)).collect();
+        Self { shift, values }
+    }
+
+    /// `libm::lgamma(y + shift)`, from the table when `y` is a small whole number.
+    #[inline]
+    fn get(&self, y: f64) -> f64 {
+        #[allow(clippy::cast_possible_truncation, clippy::cast_sign_loss, clippy::cast_precision_loss)]
+        let k = y as usize;
+        #[allow(clippy::cast_precision_loss)]
+        if k < self.values.len() && k as f64 == y { self.values[k] } else { libm::lgamma(y + self.shift) }
+    }
+}
+
+/// The dispersion-only terms of the adjusted profile likelihood at one dispersion `φ`:
+/// `r = 1/φ`, `r log r`, `lgamma(r)` and `lgamma(y + r)` for small counts `y`, computed once
+/// per dispersion instead of once per count (same operations, same values).
+#[derive(Debug, Clone)]
+pub struct AplDispersion {
+    dispersion: f64,
+    r: f64,
+    r_log_r: f64,
+    lgamma_r: f64,
+    lgamma_y_r: Option<LgammaTable>,
+}
+
+impl AplDispersion {
+    /// Terms at `dispersion`.
+    pub fn new(dispersion: f64) -> Self {
+        if dispersion > 0.0 {
+            let r = 1.0 / dispersion;
+            Self {
+                dispersion,
+                r,
+                r_log_r: r * r.ln(),
+                lgamma_r: libm::lgamma(r),
+                lgamma_y_r: Some(LgammaTable::new(r)),
+            }
+        } else {
+            Self { dispersion, r: f64::INFINITY, r_log_r: 0.0, lgamma_r: 0.0, lgamma_y_r: None }
+        }
+    }
+
+    /// The dispersion.
+    pub fn dispersion(&self) -> f64 {
+        self.dispersion
+    }
+}
+
+/// The design-only parts of the adjusted profile likelihood (column products for `XᵀWX`,
+/// `lgamma(y + 1)` for small counts) and scratch for one thread.
+#[derive(Debug, Clone)]
+pub struct AplDesign {
+    cross: DesignCross,
+    lgamma_y1: LgammaTable,
+    w: Vec<f64>,
+    acc: Vec<f64>,
+    xtwx: Vec<f64>,
+}
+
+impl AplDesign {
+    /// For a column-major `n × p` design.
+    pub fn new(design: &[f64], n: usize, p: usize) -> Self {
+        let cross = DesignCross::new(design, n, p);
+        let t = cross.len();
+        Self { cross, lgamma_y1: LgammaTable::new(1.0), w: vec![0.0; n], acc: vec![0.0; t], xtwx: vec![0.0; p * p] }
+    }
+
+    /// [`adjusted_profile_lik`] of one gene at the dispersion of `at`, bit for bit.
+    pub fn apl(&mut self, y: &[f64], mu: &[f64], at: &AplDispersion) -> f64 {
+        let n = self.cross.samples();
+        assert_eq!(y.len(), n, "one count per sample");
+        assert_eq!(mu.len(), n, "one mean per sample");
+        let dispersion = at.dispersion;
+        let mut sum = 0.0;
+        for i in 0..n {
+            let m = mu[i];
+            if m == 0.0 {
+                self.w[i] = 0.0;
+                continue;
+            }
+            let cy = y[i];
+            let loglik = if let Some(lg) = &at.lgamma_y_r {
+                let r = at.r;
+                let logmur = (m + r).ln();
+                cy * m.ln() - cy * logmur + at.r_log_r - r * logmur + lg.get(cy)
+                    - self.lgamma_y1.get(cy)
+                    - at.lgamma_r
+            } else {
+                cy * m.ln() - m - self.lgamma_y1.get(cy)
+            };
+            sum += loglik;
+            self.w[i] = m / (1.0 + dispersion * m);
+        }
+        sum - half_log_det_cross(&self.cross, &self.w, &mut self.acc, &mut self.xtwx)
+    }
 }
 
 /// Cox–Reid adjusted profile log-likelihood of one gene (unit observation weights, as
@@ -194,30 +306,7 @@ pub fn adjusted_profile_lik(
     n: usize,
     p: usize,
 ) -> f64 {
-    assert_eq!(y.len(), n, "one count per sample");
-    assert_eq!(mu.len(), n, "one mean per sample");
-    let mut w = vec![0.0; n];
-    let mut sum = 0.0;
-    for i in 0..n {
-        let m = mu[i];
-        if m == 0.0 {
-            continue;
-        }
-        let cy = y[i];
-        let loglik = if dispersion > 0.0 {
-            let r = 1.0 / dispersion;
-            let logmur = (m + r).ln();
-            cy * m.ln() - cy * logmur + r * r.ln() - r * logmur + libm::lgamma(cy + r)
-                - libm::lgamma(cy + 1.0)
-                - libm::lgamma(r)
-        } else {
-            cy * m.ln() - m - libm::lgamma(cy + 1.0)
-        };
-        sum += loglik;
-        // + log(weight) with weight 1 adds 0.
-        w[i] = m / (1.0 + dispersion * m);
-    }
-    sum - cox_reid_half_log_det(design, n, p, &w)
+    AplDesign::new(design, n, p).apl(y, mu, &AplDispersion::new(dispersion))
 }
 
 #[cfg(test)]

@@ -13,7 +13,9 @@ use std::collections::BTreeMap;
 use ndarray::{Array2, ArrayView2, ShapeBuilder};
 
 use crate::dispersion::r_seq;
-use crate::glm::apl::adjusted_profile_lik;
+use crate::glm::apl::{AplDesign, AplDispersion};
+use crate::glm::levenberg::{GLMFIT_MAX_ITERATIONS, LEVENBERG_TOLERANCE, Levenberg};
+use crate::glm::oneway::{OneWayLayout, design_as_factor};
 use crate::glm::fit::{FitInput, glm_fit};
 use crate::glm::linalg::rank_dqrdc2;
 use crate::glm::locfit::locfit_by_col;
@@ -200,6 +202,52 @@ pub fn dispersions_from_loglik(
     Ok(LoglikDispersions { common, covariate, trended, tagwise, span, prior_df, prior_n })
 }
 
+/// `adjustedProfileLik` of every row of `y` (row-major `rows × n`, offsets `offset`, column-major
+/// `n × p` design) at each dispersion of `grid`, as `estimateDisp` loops over the grid: the fit at
+/// the first dispersion starts from edgeR's null start, each later one from the previous
+/// dispersion's coefficients (`start = last.beta`); a one-way design is fitted group-wise
+/// (`mglmOneWay`, no start). Returns `rows × grid` values. Rows are independent and computed in
+/// parallel, each with the same operations whatever the thread count.
+fn apl_grid(
+    y: &[f64],
+    rows: usize,
+    offset: &[f64],
+    design: &[f64],
+    n: usize,
+    p: usize,
+    grid: &[AplDispersion],
+) -> Vec<f64> {
+    let k = grid.len();
+    let view = ArrayView2::from_shape((n, p).f(), design).unwrap_or_else(|_| unreachable!("design is n × p"));
+    let (factor, levels) = design_as_factor(&view);
+    let one_way = (levels == p).then(|| OneWayLayout::new(&factor, levels));
+    let lev = Levenberg::new(&view, GLMFIT_MAX_ITERATIONS, LEVENBERG_TOLERANCE);
+    let lib: Vec<f64> = offset.iter().map(|o| o.exp()).collect();
+    let mut out = vec![0.0; rows * k];
+    out.par_chunks_mut(k.max(1)).enumerate().with_min_len(APL_ROWS_PER_TASK).for_each_init(
+        || {
+            let scratch = (Vec::with_capacity(n), Vec::with_capacity(n));
+            (lev.workspace(), AplDesign::new(design, n, p), vec![0.0; p.max(levels)], vec![0.0; n], scratch)
+        },
+        |(ws, apl, beta, mu, (yb, ob)), (r, values)| {
+            let yr = &y[r * n..(r + 1) * n];
+            for (j, (terms, v)) in grid.iter().zip(values.iter_mut()).enumerate() {
+                let phi = terms.dispersion();
+                if let Some(layout) = &one_way {
+                    layout.fit_gene(yr, offset, phi, (yb, ob), &mut beta[..levels], mu);
+                } else {
+                    if j == 0 {
+                        lev.null_start_in(ws, yr, &lib, phi, &mut beta[..p]);
+                    }
+                    lev.fit_in(ws, yr, offset, phi, &mut beta[..p], mu, j > 0);
+                }
+                *v = apl.apl(yr, mu, terms);
+            }
+        },
+    );
+    out
+}
+
 /// Exact zero fits of a fit: count and fitted value both below [`ZERO_FIT_LIMIT`].
 fn zero_fits(y: &[f64], fitted: &[f64]) -> Vec<bool> {
     y.iter().zip(fitted).map(|(&c, &m)| c < ZERO_FIT_LIMIT && m < ZERO_FIT_LIMIT).collect()
@@ -243,7 +291,8 @@ pub fn estimate_disp(
     let log_lib: Vec<f64> = eff_lib_sizes.iter().map(|l| l.ln()).collect();
     let grid = r_seq(DEFAULT_GRID_RANGE.0, DEFAULT_GRID_RANGE.1, DEFAULT_GRID_LENGTH);
     let k = grid.len();
-    let grid_disp: Vec<f64> = grid.iter().map(|&t| GRID_BASE_DISPERSION * 2f64.powf(t)).collect();
+    let grid_terms: Vec<AplDispersion> =
+        grid.iter().map(|&t| AplDispersion::new(GRID_BASE_DISPERSION * 2f64.powf(t))).collect();
 
     // Exact zero fits under a preliminary fit at φ = 0.05, grouped by pattern.
     let (pre_fitted, _, _) =
@@ -278,30 +327,9 @@ pub fn estimate_disp(
             .collect();
         let goff: Vec<f64> = (0..n).filter(|&i| keep[i]).map(|i| log_lib[i]).collect();
         let grows = group.len();
-        let mut last_beta: Option<Vec<f64>> = None;
-        for (j, &d) in grid_disp.iter().enumerate() {
-            let (fitted, coefficients, _) =
-                fit_nb(&gy, grows, m, &goff, &redesign, q, &vec![d; grows], last_beta.as_deref())?;
-            // Each gene's APL is independent (lgamma-heavy): computed in parallel, stored in
-            // gene order, so the values do not depend on the thread count.
-            let apl: Vec<f64> = (0..grows)
-                .into_par_iter()
-                .with_min_len(APL_ROWS_PER_TASK)
-                .map(|gi| {
-                    adjusted_profile_lik(
-                        &gy[gi * m..(gi + 1) * m],
-                        &fitted[gi * m..(gi + 1) * m],
-                        d,
-                        &redesign,
-                        m,
-                        q,
-                    )
-                })
-                .collect();
-            for (&r, v) in group.iter().zip(apl) {
-                l0[r * k + j] = v;
-            }
-            last_beta = Some(coefficients);
+        let values = apl_grid(&gy, grows, &goff, &redesign, m, q, &grid_terms);
+        for (&r, v) in group.iter().zip(values.chunks(k)) {
+            l0[r * k..(r + 1) * k].copy_from_slice(v);
         }
     }
 

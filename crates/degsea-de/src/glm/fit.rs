@@ -66,37 +66,54 @@ fn fit_raw(
     if n_levels == p {
         let f = mglm_one_way(&input.counts, &input.design, &group, n_levels, input.offset, |g| disp.get(g));
         let deviance = (0..n_genes)
-            .map(|g| {
-                let y: Vec<f64> = input.counts.row(g).to_vec();
-                let mu: Vec<f64> = f.fitted.row(g).to_vec();
-                nbinom_deviance(&y, &mu, disp.get(g))
-            })
+            .into_par_iter()
+            .with_min_len(ROWS_PER_TASK)
+            .map_init(
+                || (vec![0.0; n], vec![0.0; n]),
+                |(y, mu), g| {
+                    y.iter_mut().zip(input.counts.row(g)).for_each(|(a, &b)| *a = b);
+                    mu.iter_mut().zip(f.fitted.row(g)).for_each(|(a, &b)| *a = b);
+                    nbinom_deviance(y, mu, disp.get(g))
+                },
+            )
             .collect();
         return (f.coefficients, f.fitted, deviance, FitMethod::OneWay);
     }
     let lev = Levenberg::new(&input.design, GLMFIT_MAX_ITERATIONS, LEVENBERG_TOLERANCE);
-    let fits: Vec<_> = (0..n_genes)
-        .into_par_iter()
-        .with_min_len(ROWS_PER_TASK)
-        .map(|g| {
-            let y: Vec<f64> = input.counts.row(g).to_vec();
-            let phi = disp.get(g);
-            let b0 = match start {
-                Some(s) => s.row(g).to_vec(),
-                None => lev.null_start(&y, input.offset, phi),
-            };
-            lev.fit(&y, input.offset, phi, b0)
-        })
-        .collect();
+    let lib: Vec<f64> = input.offset.iter().map(|o| o.exp()).collect();
     let mut coefficients = Array2::zeros((n_genes, p));
     let mut fitted = Array2::zeros((n_genes, n));
-    let mut deviance = Vec::with_capacity(n_genes);
-    for (g, f) in fits.into_iter().enumerate() {
-        coefficients.row_mut(g).assign(&ndarray::ArrayView1::from(&f.beta));
-        fitted.row_mut(g).assign(&ndarray::ArrayView1::from(&f.mu));
-        deviance.push(f.deviance);
-    }
+    let mut deviance = vec![0.0; n_genes];
+    let mut beta_rows = row_slices(&mut coefficients);
+    let mut mu_rows = row_slices(&mut fitted);
+    beta_rows
+        .par_iter_mut()
+        .zip(mu_rows.par_iter_mut())
+        .zip(deviance.par_iter_mut())
+        .enumerate()
+        .with_min_len(ROWS_PER_TASK)
+        .for_each_init(
+            || (lev.workspace(), vec![0.0; n]),
+            |(ws, y), (g, ((beta, mu), dev))| {
+                y.iter_mut().zip(input.counts.row(g)).for_each(|(a, &b)| *a = b);
+                let phi = disp.get(g);
+                match start {
+                    Some(s) => beta.iter_mut().zip(s.row(g)).for_each(|(a, &b)| *a = b),
+                    None => lev.null_start_in(ws, y, &lib, phi, beta),
+                }
+                *dev = lev.fit_in(ws, y, input.offset, phi, beta, mu, false).deviance;
+            },
+        );
     (coefficients, fitted, deviance, FitMethod::Levenberg)
+}
+
+/// The rows of a standard-layout matrix as slices (empty slices when it has no columns).
+pub(crate) fn row_slices(m: &mut Array2<f64>) -> Vec<&mut [f64]> {
+    let (rows, cols) = m.dim();
+    match m.as_slice_mut() {
+        Some(s) if cols > 0 => s.chunks_mut(cols).collect(),
+        _ => (0..rows).map(|_| &mut [][..]).collect(),
+    }
 }
 
 /// edgeR `glmFit.default`: fits `log μ_gi = x_iᵀβ_g + o_i` for every gene with NB dispersion

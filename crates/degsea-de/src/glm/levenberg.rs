@@ -5,7 +5,7 @@
 use ndarray::ArrayView2;
 
 use super::deviance::nbinom_deviance;
-use super::linalg::{Qr, cholesky_solve};
+use super::linalg::{DesignCross, Qr, cholesky_solve};
 
 /// edgeR `mglmLevenberg` default `tol` (on `dlᵀ·dβ`).
 pub const LEVENBERG_TOLERANCE: f64 = 1e-6;
@@ -21,13 +21,14 @@ const RIDICULOUSLY_LOW_VALUE: f64 = 1e-100;
 /// edgeR `utils.h` `low_value`: a gene whose counts are all below this is not fitted.
 const LOW_VALUE: f64 = 1e-10;
 
-/// The design and its QR, shared by every gene's fit.
+/// The design, its QR and its column products, shared by every gene's fit.
 #[derive(Debug, Clone)]
 pub struct Levenberg {
     n: usize,
     p: usize,
-    /// Column-major design.
-    x: Vec<f64>,
+    /// Row-major design (`rows[i·p + j]`).
+    rows: Vec<f64>,
+    cross: DesignCross,
     qr: Qr,
     max_iterations: usize,
     tolerance: f64,
@@ -48,48 +49,103 @@ pub struct GeneFit {
     pub failed: bool,
 }
 
+/// Deviance, iterations and failure flag of [`Levenberg::fit_in`] (coefficients and means are
+/// written in place).
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct FitSummary {
+    /// Deviance at the returned coefficients.
+    pub deviance: f64,
+    /// Outer iterations done.
+    pub iterations: usize,
+    /// Damping became excessive before convergence (edgeR's `failed`).
+    pub failed: bool,
+}
+
+/// Scratch buffers of [`Levenberg::fit_in`] for one thread: allocated once, reused for every
+/// gene (their contents never carry from one fit to the next).
+#[derive(Debug, Clone)]
+pub struct Workspace {
+    mu_new: Vec<f64>,
+    xtwx: Vec<f64>,
+    xtwx_copy: Vec<f64>,
+    acc: Vec<f64>,
+    dl: Vec<f64>,
+    dbeta: Vec<f64>,
+    beta_new: Vec<f64>,
+    start: Vec<f64>,
+}
+
 impl Levenberg {
     /// Prepares fits for `design` (samples × coefficients).
     pub fn new(design: &ArrayView2<'_, f64>, max_iterations: usize, tolerance: f64) -> Self {
         let (n, p) = design.dim();
         let mut x = vec![0.0; n * p];
+        let mut rows = vec![0.0; n * p];
         for j in 0..p {
             for i in 0..n {
                 x[j * n + i] = design[[i, j]];
+                rows[i * p + j] = design[[i, j]];
             }
         }
-        Self { n, p, x, qr: Qr::new(design), max_iterations, tolerance }
+        Self { n, p, rows, cross: DesignCross::new(&x, n, p), qr: Qr::new(design), max_iterations, tolerance }
+    }
+
+    /// Number of design columns.
+    pub fn columns(&self) -> usize {
+        self.p
+    }
+
+    /// Scratch buffers sized for this design.
+    pub fn workspace(&self) -> Workspace {
+        let (n, p) = (self.n, self.p);
+        Workspace {
+            mu_new: vec![0.0; n],
+            xtwx: vec![0.0; p * p],
+            xtwx_copy: vec![0.0; p * p],
+            acc: vec![0.0; self.cross.len()],
+            dl: vec![0.0; p],
+            dbeta: vec![0.0; p],
+            beta_new: vec![0.0; p],
+            start: vec![0.0; n],
+        }
     }
 
     /// edgeR's `get_levenberg_start(use_null = TRUE)`: least-squares coefficients of the
     /// constant `log(Σ y_i w_i / N_i / Σ w_i)`, `w_i = N_i / (1 + φ N_i)`, `N_i = e^{o_i}`.
     #[doc(alias = "get_levenberg_start")]
     pub fn null_start(&self, y: &[f64], offset: &[f64], phi: f64) -> Vec<f64> {
+        let lib: Vec<f64> = offset.iter().map(|o| o.exp()).collect();
+        let mut ws = self.workspace();
+        let mut beta = vec![0.0; self.p];
+        self.null_start_in(&mut ws, y, &lib, phi, &mut beta);
+        beta
+    }
+
+    /// [`Levenberg::null_start`] into `beta`, given the library sizes `N_i = e^{o_i}`.
+    pub fn null_start_in(&self, ws: &mut Workspace, y: &[f64], lib: &[f64], phi: f64, beta: &mut [f64]) {
         let mut sum_weight = 0.0;
         let mut sum_exprs = 0.0;
-        for (&yi, &o) in y.iter().zip(offset) {
-            let cur_n = o.exp();
+        for (&yi, &cur_n) in y.iter().zip(lib) {
             let w = cur_n / (1.0 + phi * cur_n);
             sum_exprs += yi * w / cur_n;
             sum_weight += w;
         }
-        let mut v = vec![(sum_exprs / sum_weight).ln(); self.n];
-        self.qr.solve_in_place(&mut v);
-        v.truncate(self.p);
-        v
+        let v = &mut ws.start;
+        v.fill((sum_exprs / sum_weight).ln());
+        self.qr.solve_in_place(v);
+        beta.copy_from_slice(&v[..self.p]);
     }
 
+    /// `μ_i = exp(o_i + Σ_j β_j x_ij)`, the sum taken column by column as reference BLAS
+    /// `dgemv('N')` does.
     fn autofill(&self, beta: &[f64], offset: &[f64], mu: &mut [f64]) {
-        mu.copy_from_slice(offset);
-        // Reference BLAS dgemv('N'): column by column.
-        for (j, &b) in beta.iter().enumerate() {
-            let col = &self.x[j * self.n..(j + 1) * self.n];
-            for (m, &xv) in mu.iter_mut().zip(col) {
-                *m += b * xv;
+        let p = self.p;
+        for (i, (m, &o)) in mu.iter_mut().zip(offset).enumerate() {
+            let mut eta = o;
+            for (&b, &xv) in beta.iter().zip(&self.rows[i * p..(i + 1) * p]) {
+                eta += b * xv;
             }
-        }
-        for m in mu.iter_mut() {
-            *m = m.exp();
+            *m = eta.exp();
         }
     }
 
@@ -102,25 +158,42 @@ impl Levenberg {
     /// edgeR 3.40.2 `src/glm_levenberg.cpp`, `R/mglmLevenberg.R`; McCarthy, Chen & Smyth (2012).
     #[doc(alias = "mglmLevenberg")]
     pub fn fit(&self, y: &[f64], offset: &[f64], phi: f64, mut beta: Vec<f64>) -> GeneFit {
-        let (n, p) = (self.n, self.p);
+        let mut ws = self.workspace();
+        let mut mu = vec![0.0; self.n];
+        let s = self.fit_in(&mut ws, y, offset, phi, &mut beta, &mut mu, false);
+        GeneFit { beta, mu, deviance: s.deviance, iterations: s.iterations, failed: s.failed }
+    }
+
+    /// [`Levenberg::fit`] in place: `beta` holds the start and receives the coefficients, `mu`
+    /// receives the fitted means. With `mu_current`, `mu` already holds the means of `beta`
+    /// (as a previous fit of the same gene with the same offsets returns them) and is not
+    /// recomputed — the values are the same to the last bit.
+    #[allow(clippy::too_many_arguments, clippy::too_many_lines)]
+    pub fn fit_in(
+        &self,
+        ws: &mut Workspace,
+        y: &[f64],
+        offset: &[f64],
+        phi: f64,
+        beta: &mut [f64],
+        mu: &mut [f64],
+        mu_current: bool,
+    ) -> FitSummary {
+        let p = self.p;
         let ymax = y.iter().copied().fold(0.0, f64::max);
-        let mut mu = vec![0.0; n];
         if ymax < LOW_VALUE {
-            return GeneFit { beta: vec![f64::NAN; p], mu, deviance: 0.0, iterations: 0, failed: false };
+            beta.fill(f64::NAN);
+            mu.fill(0.0);
+            return FitSummary { deviance: 0.0, iterations: 0, failed: false };
         }
-        self.autofill(&beta, offset, &mut mu);
-        let mut dev = nbinom_deviance(y, &mu, phi);
+        if !mu_current {
+            self.autofill(beta, offset, mu);
+        }
+        let mut dev = nbinom_deviance(y, mu, phi);
         if p == 0 {
-            return GeneFit { beta, mu, deviance: dev, iterations: 0, failed: false };
+            return FitSummary { deviance: dev, iterations: 0, failed: false };
         }
-        let mut w = vec![0.0; n];
-        let mut deriv = vec![0.0; n];
-        let mut xtwx = vec![0.0; p * p];
-        let mut xtwx_copy = vec![0.0; p * p];
-        let mut dl = vec![0.0; p];
-        let mut dbeta = vec![0.0; p];
-        let mut beta_new = vec![0.0; p];
-        let mut mu_new = vec![0.0; n];
+        let Workspace { mu_new, xtwx, xtwx_copy, acc, dl, dbeta, beta_new, .. } = ws;
         let mut max_info = -1.0f64;
         let mut lambda = 0.0f64;
         let mut failed = false;
@@ -130,29 +203,21 @@ impl Levenberg {
             if iter > self.max_iterations {
                 break;
             }
-            for i in 0..n {
+            // Working weights, score and XᵀWX in one pass over the samples; every sum is
+            // still taken in sample order.
+            acc.fill(0.0);
+            dl.fill(0.0);
+            for i in 0..self.n {
                 let denom = 1.0 + mu[i] * phi;
-                w[i] = mu[i] / denom;
-                deriv[i] = (y[i] - mu[i]) / denom;
-            }
-            for c1 in 0..p {
-                let x1 = &self.x[c1 * n..(c1 + 1) * n];
-                for c2 in 0..=c1 {
-                    let x2 = &self.x[c2 * n..(c2 + 1) * n];
-                    let mut e = 0.0;
-                    for i in 0..n {
-                        e += x1[i] * x2[i] * w[i];
-                    }
-                    xtwx[c1 * p + c2] = e;
+                let w = mu[i] / denom;
+                let deriv = (y[i] - mu[i]) / denom;
+                self.cross.accumulate(i, w, acc);
+                for (d, &xv) in dl.iter_mut().zip(&self.rows[i * p..(i + 1) * p]) {
+                    *d += deriv * xv;
                 }
             }
+            self.cross.scatter(acc, xtwx);
             for c in 0..p {
-                let xc = &self.x[c * n..(c + 1) * n];
-                let mut s = 0.0;
-                for i in 0..n {
-                    s += deriv[i] * xc[i];
-                }
-                dl[c] = s;
                 max_info = max_info.max(xtwx[c * p + c]);
             }
             if iter == 1 {
@@ -167,8 +232,8 @@ impl Levenberg {
                         xtwx_copy[col * p..=col * p + col].copy_from_slice(&xtwx[col * p..=col * p + col]);
                         xtwx_copy[col * p + col] += lambda;
                     }
-                    dbeta.copy_from_slice(&dl);
-                    if cholesky_solve(&mut xtwx_copy, p, &mut dbeta) {
+                    dbeta.copy_from_slice(dl);
+                    if cholesky_solve(xtwx_copy, p, dbeta) {
                         break;
                     }
                     lambda *= 10.0;
@@ -179,14 +244,14 @@ impl Levenberg {
                 for c in 0..p {
                     beta_new[c] = beta[c] + dbeta[c];
                 }
-                self.autofill(&beta_new, offset, &mut mu_new);
-                let dev_new = nbinom_deviance(y, &mu_new, phi);
+                self.autofill(beta_new, offset, mu_new);
+                let dev_new = nbinom_deviance(y, mu_new, phi);
                 if dev_new / ymax < SUPREMELY_LOW_VALUE {
                     low_dev = true;
                 }
                 if dev_new <= dev || low_dev {
-                    beta.copy_from_slice(&beta_new);
-                    mu.copy_from_slice(&mu_new);
+                    beta.copy_from_slice(beta_new);
+                    mu.copy_from_slice(mu_new);
                     dev = dev_new;
                     break;
                 }
@@ -202,7 +267,7 @@ impl Levenberg {
             if failed || low_dev {
                 break;
             }
-            let divergence: f64 = dl.iter().zip(&dbeta).map(|(a, b)| a * b).sum();
+            let divergence: f64 = dl.iter().zip(dbeta.iter()).map(|(a, b)| a * b).sum();
             if divergence < self.tolerance {
                 break;
             }
@@ -210,7 +275,7 @@ impl Levenberg {
                 lambda /= 10.0;
             }
         }
-        GeneFit { beta, mu, deviance: dev, iterations: iter.min(self.max_iterations + 1), failed }
+        FitSummary { deviance: dev, iterations: iter.min(self.max_iterations + 1), failed }
     }
 }
 

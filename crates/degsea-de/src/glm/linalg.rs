@@ -148,6 +148,97 @@ impl Qr {
     }
 }
 
+/// The design's per-sample column products `x_i,c1 · x_i,c2` (`c2 ≤ c1`), computed once per
+/// design and reused for every gene's `XᵀWX` (edgeR forms `Σ_i x_i,c1 x_i,c2 w_i` in
+/// `glm_levenberg.cpp` and `adj_coxreid.cpp`; the product of the two design entries is taken
+/// first there too, so the sums are the same to the last bit).
+#[derive(Debug, Clone)]
+pub struct DesignCross {
+    n: usize,
+    p: usize,
+    /// Row-major `n × p(p+1)/2`: sample `i`'s products in `(c1, c2 ≤ c1)` order.
+    products: Vec<f64>,
+}
+
+impl DesignCross {
+    /// Products of a column-major `n × p` design.
+    ///
+    /// # Panics
+    /// If `design.len() != n · p`.
+    pub fn new(design: &[f64], n: usize, p: usize) -> Self {
+        assert_eq!(design.len(), n * p, "design is n × p");
+        let t = p * (p + 1) / 2;
+        let mut products = vec![0.0; n * t];
+        for i in 0..n {
+            let mut k = 0;
+            for c1 in 0..p {
+                for c2 in 0..=c1 {
+                    products[i * t + k] = design[c1 * n + i] * design[c2 * n + i];
+                    k += 1;
+                }
+            }
+        }
+        Self { n, p, products }
+    }
+
+    /// Number of samples.
+    pub fn samples(&self) -> usize {
+        self.n
+    }
+
+    /// Number of design columns.
+    pub fn columns(&self) -> usize {
+        self.p
+    }
+
+    /// Number of distinct products, `p(p+1)/2`.
+    pub fn len(&self) -> usize {
+        self.p * (self.p + 1) / 2
+    }
+
+    /// Whether the design has no columns.
+    pub fn is_empty(&self) -> bool {
+        self.p == 0
+    }
+
+    /// Sample `i`'s products in `(c1, c2 ≤ c1)` order.
+    pub fn row(&self, i: usize) -> &[f64] {
+        let t = self.len();
+        &self.products[i * t..(i + 1) * t]
+    }
+
+    /// Adds sample `i`'s products times `w` to `acc` (one accumulator per product).
+    #[inline]
+    pub fn accumulate(&self, i: usize, w: f64, acc: &mut [f64]) {
+        for (a, &c) in acc.iter_mut().zip(self.row(i)) {
+            *a += c * w;
+        }
+    }
+
+    /// Writes the accumulated products into the lower half of a column-major `p × p` matrix
+    /// (`out[c1·p + c2]`, `c2 ≤ c1`; the upper triangle of its column-major transpose).
+    pub fn scatter(&self, acc: &[f64], out: &mut [f64]) {
+        let p = self.p;
+        let mut k = 0;
+        for c1 in 0..p {
+            for c2 in 0..=c1 {
+                out[c1 * p + c2] = acc[k];
+                k += 1;
+            }
+        }
+    }
+
+    /// `XᵀWX` into `out` as [`DesignCross::scatter`] lays it out, each entry summed over the
+    /// samples in order; `acc` is scratch of length [`DesignCross::len`].
+    pub fn weighted(&self, w: &[f64], acc: &mut [f64], out: &mut [f64]) {
+        acc.fill(0.0);
+        for (i, &wi) in w.iter().enumerate().take(self.n) {
+            self.accumulate(i, wi, acc);
+        }
+        self.scatter(acc, out);
+    }
+}
+
 /// Solves `A x = b` for symmetric positive definite `A` (`p × p`, upper triangle used, column
 /// major) by Cholesky `A = UᵀU` (LAPACK `dpotrf('U')`, which is `dpotrf2` for small
 /// matrices, + `dpotrs`). Returns `false` when `A` is
