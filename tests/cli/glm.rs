@@ -113,6 +113,10 @@ fn dataset(shared: &Path, name: &str) -> Dataset {
 }
 
 fn glm_matches_edger(name: &str, method: &str, robust: bool) {
+    glm_tier_matches_edger(name, method, robust, false);
+}
+
+fn glm_tier_matches_edger(name: &str, method: &str, robust: bool, exact: bool) {
     let Some(shared) = shared_or_skip(&format!("cli glm {name} {method} robust={robust}")) else { return };
     let d = dataset(&shared, name);
     let dir = tempfile::tempdir().unwrap();
@@ -120,6 +124,9 @@ fn glm_matches_edger(name: &str, method: &str, robust: bool) {
     let mut args = vec!["--design", d.formula, "--method", method];
     if robust {
         args.push("--robust");
+    }
+    if exact {
+        args.push("--edger-exact");
     }
     let o = run_job("de", &d.counts, &d.samples, d.contrast, &out, &args);
     assert!(o.status.success(), "{}", stderr(&o));
@@ -174,6 +181,12 @@ fn glm_matches_edger(name: &str, method: &str, robust: bool) {
         }
     }
     assert!(failures.is_empty(), "{name} {method}:\n{}", failures.join("\n"));
+}
+
+/// The edgeR-exact tier (edgeR's Levenberg iteration at every grid point) end to end.
+#[test]
+fn airway_ql_exact_tier_matches_edger() {
+    glm_tier_matches_edger("airway", "ql", false, true);
 }
 
 #[test]
@@ -369,19 +382,28 @@ fn glm_results_are_identical_at_any_thread_count() {
     let d = dataset(&shared, "airway");
     let dir = tempfile::tempdir().unwrap();
     let mut tables = Vec::new();
-    for threads in ["1", "3"] {
-        let out = dir.path().join(format!("t{threads}"));
-        let o = crate::util::degsea()
-            .args(["--threads", threads, "de", "--counts"])
-            .arg(&d.counts)
-            .arg("--samples")
-            .arg(&d.samples)
-            .args(["--contrast", d.contrast, "--design", d.formula, "--robust", "--out"])
-            .arg(&out)
-            .output()
-            .unwrap();
-        assert!(o.status.success(), "{}", stderr(&o));
-        tables.push(std::fs::read(out.join("de.tsv")).unwrap());
+    for tier in [None, Some("--edger-exact")] {
+        for threads in ["1", "3"] {
+            let out = dir.path().join(format!("t{threads}{}", tier.unwrap_or("")));
+            let o = crate::util::degsea()
+                .args(["--threads", threads, "de", "--counts"])
+                .arg(&d.counts)
+                .arg("--samples")
+                .arg(&d.samples)
+                .args(["--contrast", d.contrast, "--design", d.formula, "--robust", "--out"])
+                .arg(&out)
+                .args(tier)
+                .output()
+                .unwrap();
+            assert!(o.status.success(), "{}", stderr(&o));
+            let m: serde_json::Value =
+                serde_json::from_str(&std::fs::read_to_string(out.join("run.json")).unwrap()).unwrap();
+            let name = if tier.is_some() { "edger-exact" } else { "edger-equivalent" };
+            assert_eq!(m["parameters"]["de"]["tier"], name);
+            assert_eq!(m["results"]["de"]["tier"], name);
+            tables.push(std::fs::read(out.join("de.tsv")).unwrap());
+        }
     }
-    assert!(tables[0] == tables[1], "de.tsv differs between 1 and 3 threads");
+    assert!(tables[0] == tables[1], "de.tsv differs between 1 and 3 threads (edger-equivalent)");
+    assert!(tables[2] == tables[3], "de.tsv differs between 1 and 3 threads (edger-exact)");
 }

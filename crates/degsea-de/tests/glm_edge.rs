@@ -12,6 +12,7 @@ use std::path::{Path, PathBuf};
 
 use degsea_core::Contrast;
 use degsea_core::formula::Formula;
+use degsea_de::classic::Tier;
 use degsea_de::cpm::effective_lib_sizes;
 use degsea_de::filter::FilterOptions;
 use degsea_de::glm::filter::filter_by_expr_design;
@@ -82,6 +83,7 @@ fn case(name: &str, formula: &str) {
         design: design.matrix.view(),
         offset: &offset,
         dispersion: Dispersion::PerGene(&trended),
+        tier: Tier::EdgerExact,
     };
     let fit = glm_ql_fit(&input, &ave, false);
     let ql = glm_ql_ftest(&input, &fit, design.tested);

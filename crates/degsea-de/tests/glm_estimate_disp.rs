@@ -7,6 +7,7 @@
 
 mod glm_common;
 
+use degsea_de::classic::Tier;
 use degsea_de::glm::estimate_disp::estimate_disp;
 use degsea_de::glm::fit::FitInput;
 use degsea_de::glm::ql::{glm_ql_fit, glm_ql_ftest};
@@ -16,8 +17,9 @@ use glm_common::{Check, TOL_DISP, TOL_LOGCPM, TOL_LOGFC, TOL_P, TOL_STAT, Table,
 /// GLM.md G7: common dispersion, relative.
 const TOL_COMMON: f64 = 1e-7;
 
-fn run(name: &'static str) {
+fn run(name: &'static str, tier: Tier) {
     let Some(shared) = degsea_testkit::shared_or_skip(&format!("glm_estimate_disp {name}")) else { return };
+    println!("{name}: tier {}", tier.name());
     let mut failures = Vec::new();
     let d = load(name, &shared, &mut failures);
     let scalars = Table::read(&d.dir.join("scalars.tsv"));
@@ -26,7 +28,7 @@ fn run(name: &'static str) {
     let (n, p) = d.design.dim();
     let design: Vec<f64> =
         (0..p).flat_map(|j| (0..n).map(move |i| (i, j))).map(|(i, j)| d.design[[i, j]]).collect();
-    let est = estimate_disp(&counts.view(), &eff, &design, p).unwrap();
+    let est = estimate_disp(&counts.view(), &eff, &design, p, tier).unwrap();
     let mut c = Check::new("common dispersion", TOL_COMMON, true);
     c.add("common", est.common, scalars.num("common_dispersion", "value"));
     failures.extend(c.report(name));
@@ -56,6 +58,8 @@ fn run(name: &'static str) {
         design: d.design.view(),
         offset: &d.offset,
         dispersion: Dispersion::PerGene(&est.trended),
+        // The pipeline fits glmQLFit with edgeR's iteration in both tiers (glm/de.rs).
+        tier: Tier::EdgerExact,
     };
     let fit = glm_ql_fit(&input, &ave, false);
     let coef = d.design_names.iter().position(|c| c == "grouptest").unwrap();
@@ -88,10 +92,22 @@ fn run(name: &'static str) {
 
 #[test]
 fn estimate_disp_pasilla() {
-    run("pasilla");
+    run("pasilla", Tier::EdgerExact);
 }
 
 #[test]
 fn estimate_disp_airway() {
-    run("airway");
+    run("airway", Tier::EdgerExact);
+}
+
+/// The edgeR-equivalent tier (Fisher scoring on the grid) at the same G7 tolerances.
+#[test]
+fn estimate_disp_pasilla_equivalent_tier() {
+    run("pasilla", Tier::Equivalent);
+}
+
+/// The edgeR-equivalent tier (Fisher scoring on the grid) at the same G7 tolerances.
+#[test]
+fn estimate_disp_airway_equivalent_tier() {
+    run("airway", Tier::Equivalent);
 }

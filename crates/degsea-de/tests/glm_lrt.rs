@@ -6,6 +6,7 @@
 
 mod glm_common;
 
+use degsea_de::classic::Tier;
 use degsea_de::glm::fit::{FitInput, GLMFIT_PRIOR_COUNT, glm_fit};
 use degsea_de::glm::lrt::glm_lrt;
 use degsea_de::onegroup::Dispersion;
@@ -21,6 +22,7 @@ fn lrt(name: &'static str) {
         design: d.design.view(),
         offset: &d.offset,
         dispersion: Dispersion::PerGene(&tagwise),
+        tier: Tier::EdgerExact,
     };
     let fit = glm_fit(&input, GLMFIT_PRIOR_COUNT, None);
     let coef = d.design_names.iter().position(|c| c == "grouptest").unwrap();

@@ -9,6 +9,7 @@
 
 mod glm_common;
 
+use degsea_de::classic::Tier;
 use degsea_de::glm::fit::FitInput;
 use degsea_de::glm::ql::{glm_ql_fit, glm_ql_ftest};
 use degsea_de::onegroup::Dispersion;
@@ -27,6 +28,7 @@ fn ql(name: &'static str, robust: bool) {
         design: d.design.view(),
         offset: &d.offset,
         dispersion: Dispersion::PerGene(&trended),
+        tier: Tier::EdgerExact,
     };
     let fit = glm_ql_fit(&input, &d.ave_log_cpm, robust);
     let coef = d.design_names.iter().position(|c| c == "grouptest").unwrap();

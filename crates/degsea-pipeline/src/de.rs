@@ -235,6 +235,7 @@ pub fn analyse(
             &model.design.matrix.view(),
             model.design.tested,
             test,
+            params.tier,
         )
         .with_context(|| format!("design `{}`", model.formula))?;
         timings.extend(glm.stage_seconds.iter().copied());
@@ -401,6 +402,7 @@ pub fn parameters_json(params: &DeOptions, run: &DeRun) -> Value {
         return json!({
             "method": glm.test.name(),
             "design": params.formula.as_ref().map(ToString::to_string),
+            "tier": options.tier().name(),
             "robust": matches!(glm.test, GlmTest::QuasiLikelihood { robust: true }),
             "no_filter": params.no_filter,
             "norm": params.norm.name(),

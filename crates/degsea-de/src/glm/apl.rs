@@ -244,11 +244,28 @@ impl AplDesign {
     pub fn new(design: &[f64], n: usize, p: usize) -> Self {
         let cross = DesignCross::new(design, n, p);
         let t = cross.len();
-        Self { cross, lgamma_y1: LgammaTable::new(1.0), w: vec![0.0; n], acc: vec![0.0; t], xtwx: vec![0.0; p * p] }
+        Self {
+            cross,
+            lgamma_y1: LgammaTable::new(1.0),
+            w: vec![0.0; n],
+            acc: vec![0.0; t],
+            xtwx: vec![0.0; p * p],
+        }
     }
 
     /// [`adjusted_profile_lik`] of one gene at the dispersion of `at`, bit for bit.
     pub fn apl(&mut self, y: &[f64], mu: &[f64], at: &AplDispersion) -> f64 {
+        self.apl_impl(y, mu, None, at)
+    }
+
+    /// [`AplDesign::apl`] with `log μ_i` given (the linear predictor the means were
+    /// exponentiated from) instead of recomputed: the edgeR-equivalent tier's grid. `η` and
+    /// `log(exp(η))` differ by the rounding of `exp`, a relative 1e-16 of `μ`.
+    pub fn apl_log_mu(&mut self, y: &[f64], mu: &[f64], log_mu: &[f64], at: &AplDispersion) -> f64 {
+        self.apl_impl(y, mu, Some(log_mu), at)
+    }
+
+    fn apl_impl(&mut self, y: &[f64], mu: &[f64], log_mu: Option<&[f64]>, at: &AplDispersion) -> f64 {
         let n = self.cross.samples();
         assert_eq!(y.len(), n, "one count per sample");
         assert_eq!(mu.len(), n, "one mean per sample");
@@ -261,14 +278,15 @@ impl AplDesign {
                 continue;
             }
             let cy = y[i];
+            let log_m = log_mu.map_or_else(|| m.ln(), |l| l[i]);
             let loglik = if let Some(lg) = &at.lgamma_y_r {
                 let r = at.r;
                 let logmur = (m + r).ln();
-                cy * m.ln() - cy * logmur + at.r_log_r - r * logmur + lg.get(cy)
+                cy * log_m - cy * logmur + at.r_log_r - r * logmur + lg.get(cy)
                     - self.lgamma_y1.get(cy)
                     - at.lgamma_r
             } else {
-                cy * m.ln() - m - self.lgamma_y1.get(cy)
+                cy * log_m - m - self.lgamma_y1.get(cy)
             };
             sum += loglik;
             self.w[i] = m / (1.0 + dispersion * m);

@@ -11,6 +11,7 @@ use super::fit::{FitInput, GLMFIT_PRIOR_COUNT, glm_fit};
 use super::lrt::glm_lrt;
 use super::ql::{glm_ql_fit, glm_ql_ftest};
 use crate::Result;
+use crate::classic::Tier;
 use crate::onegroup::{Dispersion, ave_log_cpm};
 
 /// The test of a GLM analysis.
@@ -42,6 +43,14 @@ impl GlmTest {
         }
     }
 }
+
+/// How the fits whose deviances and coefficients are reported (`glmQLFit`, `glmFit`, the
+/// null fits of the tests) are computed in both tiers: edgeR's Levenberg iteration. Their
+/// results carry edgeR's convergence error (`dlᵀdβ < 1e-6` before the last step), so F and LR
+/// of near-null genes move by up to ~1e-5 relative under another iteration — more than GLM.md
+/// G7's 1e-6. The edgeR-equivalent tier changes only `estimateDisp`'s fits, whose results
+/// enter through the grid likelihoods (second order in the coefficients).
+const REPORTED_FITS: Tier = Tier::EdgerExact;
 
 /// Result of [`glm_de`], one entry per gene in input row order (`topTags` columns).
 #[derive(Debug, Clone, PartialEq)]
@@ -104,13 +113,14 @@ pub fn glm_de(
     design: &ArrayView2<'_, f64>,
     coef: usize,
     test: GlmTest,
+    tier: Tier,
 ) -> Result<GlmDeResult> {
     let (n, p) = design.dim();
     assert!(coef < p, "coefficient {coef} out of range");
     let mut stage_seconds = Vec::new();
     let clock = Instant::now();
     let column_major: Vec<f64> = design.t().iter().copied().collect();
-    let estimate = estimate_disp(counts, eff_lib_sizes, &column_major, p)?;
+    let estimate = estimate_disp(counts, eff_lib_sizes, &column_major, p, tier)?;
     let (log_cpm, _) = ave_log_cpm(counts, eff_lib_sizes, Dispersion::Common(estimate.common));
     stage_seconds.push(("estimate_disp", clock.elapsed().as_secs_f64()));
     debug_assert_eq!(counts.ncols(), n, "one design row per sample");
@@ -126,6 +136,7 @@ pub fn glm_de(
                 design: *design,
                 offset: &offset,
                 dispersion: Dispersion::PerGene(&dispersion),
+                tier: REPORTED_FITS,
             };
             let fit = glm_ql_fit(&input, &log_cpm, robust);
             stage_seconds.push(("glm_ql_fit", clock.elapsed().as_secs_f64()));
@@ -141,6 +152,7 @@ pub fn glm_de(
                 design: *design,
                 offset: &offset,
                 dispersion: Dispersion::PerGene(&dispersion),
+                tier: REPORTED_FITS,
             };
             let fit = glm_fit(&input, GLMFIT_PRIOR_COUNT, None);
             stage_seconds.push(("glm_fit", clock.elapsed().as_secs_f64()));

@@ -3,7 +3,7 @@
 /// edgeR `nbdev.cpp`: added to `y` and `μ` before taking logs (`mildly_low_value`).
 const MILDLY_LOW_VALUE: f64 = 1e-8;
 /// edgeR `nbdev.cpp`: below this dispersion the Poisson series is used (`one_tenthousandth`).
-const POISSON_SERIES_BELOW: f64 = 1e-4;
+pub const POISSON_SERIES_BELOW: f64 = 1e-4;
 /// edgeR `nbdev.cpp`: above this `μφ` the gamma limit is used (`one_million`).
 const GAMMA_LIMIT_ABOVE: f64 = 1e6;
 

@@ -12,14 +12,16 @@ use std::collections::BTreeMap;
 
 use ndarray::{Array2, ArrayView2, ShapeBuilder};
 
+use crate::classic::Tier;
 use crate::dispersion::r_seq;
 use crate::glm::apl::{AplDesign, AplDispersion};
-use crate::glm::levenberg::{GLMFIT_MAX_ITERATIONS, LEVENBERG_TOLERANCE, Levenberg};
-use crate::glm::oneway::{OneWayLayout, design_as_factor};
 use crate::glm::fit::{FitInput, glm_fit};
+use crate::glm::levenberg::{GLMFIT_MAX_ITERATIONS, LEVENBERG_LOW_VALUE, LEVENBERG_TOLERANCE, Levenberg};
 use crate::glm::linalg::rank_dqrdc2;
 use crate::glm::locfit::locfit_by_col;
+use crate::glm::oneway::{OneWayLayout, design_as_factor};
 use crate::glm::ql::resid_df;
+use crate::glm::scoring::{FitScratch, fit_equivalent};
 use crate::glm::squeeze::squeeze_var;
 use crate::onegroup::{Dispersion, ave_log_cpm};
 use crate::spline::maximize_interpolant;
@@ -59,6 +61,7 @@ fn fit_nb(
     p: usize,
     dispersion: &[f64],
     start: Option<&[f64]>,
+    tier: Tier,
 ) -> Result<(Vec<f64>, Vec<f64>, Vec<f64>)> {
     let counts = ArrayView2::from_shape((rows, n), y).map_err(|_| Error::NoSamples)?;
     let design = Array2::from_shape_fn((n, p), |(i, j)| design[j * n + i]);
@@ -71,6 +74,7 @@ fn fit_nb(
         design: design.view(),
         offset: log_lib,
         dispersion: Dispersion::PerGene(dispersion),
+        tier,
     };
     let f = glm_fit(&input, 0.0, start.as_ref());
     Ok((f.fitted.iter().copied().collect(), f.coefficients.iter().copied().collect(), f.deviance))
@@ -216,6 +220,7 @@ fn apl_grid(
     n: usize,
     p: usize,
     grid: &[AplDispersion],
+    tier: Tier,
 ) -> Vec<f64> {
     let k = grid.len();
     let view = ArrayView2::from_shape((n, p).f(), design).unwrap_or_else(|_| unreachable!("design is n × p"));
@@ -223,29 +228,71 @@ fn apl_grid(
     let one_way = (levels == p).then(|| OneWayLayout::new(&factor, levels));
     let lev = Levenberg::new(&view, GLMFIT_MAX_ITERATIONS, LEVENBERG_TOLERANCE);
     let lib: Vec<f64> = offset.iter().map(|o| o.exp()).collect();
+    let fast = tier == Tier::Equivalent;
     let mut out = vec![0.0; rows * k];
     out.par_chunks_mut(k.max(1)).enumerate().with_min_len(APL_ROWS_PER_TASK).for_each_init(
-        || {
-            let scratch = (Vec::with_capacity(n), Vec::with_capacity(n));
-            (lev.workspace(), AplDesign::new(design, n, p), vec![0.0; p.max(levels)], vec![0.0; n], scratch)
-        },
-        |(ws, apl, beta, mu, (yb, ob)), (r, values)| {
+        || GridScratch::new(&lev, design, n, p, levels),
+        |s, (r, values)| {
             let yr = &y[r * n..(r + 1) * n];
+            let ymax = yr.iter().copied().fold(0.0, f64::max);
             for (j, (terms, v)) in grid.iter().zip(values.iter_mut()).enumerate() {
                 let phi = terms.dispersion();
                 if let Some(layout) = &one_way {
-                    layout.fit_gene(yr, offset, phi, (yb, ob), &mut beta[..levels], mu);
-                } else {
-                    if j == 0 {
-                        lev.null_start_in(ws, yr, &lib, phi, &mut beta[..p]);
-                    }
-                    lev.fit_in(ws, yr, offset, phi, &mut beta[..p], mu, j > 0);
+                    layout.fit_gene(
+                        yr,
+                        offset,
+                        phi,
+                        (&mut s.yb, &mut s.ob),
+                        &mut s.beta[..levels],
+                        &mut s.mu,
+                    );
+                    *v = s.apl.apl(yr, &s.mu, terms);
+                    continue;
                 }
-                *v = apl.apl(yr, mu, terms);
+                let beta = &mut s.beta[..p];
+                if j == 0 {
+                    lev.null_start_in(&mut s.fit.levenberg, yr, &lib, phi, beta);
+                }
+                if fast {
+                    fit_equivalent(&lev, &mut s.fit, yr, offset, phi, beta, &mut s.mu, &mut s.eta, j > 0);
+                    *v = if ymax >= LEVENBERG_LOW_VALUE {
+                        s.apl.apl_log_mu(yr, &s.mu, &s.eta, terms)
+                    } else {
+                        s.apl.apl(yr, &s.mu, terms)
+                    };
+                } else {
+                    lev.fit_in(&mut s.fit.levenberg, yr, offset, phi, beta, &mut s.mu, j > 0);
+                    *v = s.apl.apl(yr, &s.mu, terms);
+                }
             }
         },
     );
     out
+}
+
+/// Per-thread scratch of [`apl_grid`].
+struct GridScratch {
+    fit: FitScratch,
+    apl: AplDesign,
+    beta: Vec<f64>,
+    mu: Vec<f64>,
+    eta: Vec<f64>,
+    yb: Vec<f64>,
+    ob: Vec<f64>,
+}
+
+impl GridScratch {
+    fn new(lev: &Levenberg, design: &[f64], n: usize, p: usize, levels: usize) -> Self {
+        Self {
+            fit: FitScratch::new(lev, n),
+            apl: AplDesign::new(design, n, p),
+            beta: vec![0.0; p.max(levels)],
+            mu: vec![0.0; n],
+            eta: vec![0.0; n],
+            yb: Vec::with_capacity(n),
+            ob: Vec::with_capacity(n),
+        }
+    }
 }
 
 /// Exact zero fits of a fit: count and fitted value both below [`ZERO_FIT_LIMIT`].
@@ -255,6 +302,11 @@ fn zero_fits(y: &[f64], fitted: &[f64]) -> Vec<bool> {
 
 /// edgeR `estimateDisp(y, design)` on a DGEList (default arguments: `trend.method = "locfit"`,
 /// `tagwise = TRUE`, `robust = FALSE`, 21-point grid on `[−10, 10]`, `min.row.sum = 5`).
+///
+/// With [`Tier::EdgerExact`] every fit on the grid is edgeR's Levenberg iteration; with
+/// [`Tier::Equivalent`] every fit is undamped Fisher scoring ([`crate::glm::scoring`]; on the
+/// grid from the previous point's coefficients) and the likelihood takes `log μ` from the
+/// linear predictor.
 ///
 /// `counts` is genes × samples; `eff_lib_sizes` are `lib.size · norm.factors`; `design` is
 /// column-major `n × p` with full column rank and `p < n`. The prior df is limma
@@ -275,6 +327,7 @@ pub fn estimate_disp(
     eff_lib_sizes: &[f64],
     design: &[f64],
     p: usize,
+    tier: Tier,
 ) -> Result<DispersionEstimate> {
     let (genes, n) = counts.dim();
     assert_eq!(eff_lib_sizes.len(), n, "one library size per sample");
@@ -296,7 +349,7 @@ pub fn estimate_disp(
 
     // Exact zero fits under a preliminary fit at φ = 0.05, grouped by pattern.
     let (pre_fitted, _, _) =
-        fit_nb(&y, rows, n, &log_lib, design, p, &vec![ZERO_FIT_DISPERSION; rows], None)?;
+        fit_nb(&y, rows, n, &log_lib, design, p, &vec![ZERO_FIT_DISPERSION; rows], None, tier)?;
     let zero = zero_fits(&y, &pre_fitted);
     let mut l0 = vec![0.0; rows * k];
     for group in combo_groups(&zero, rows, n) {
@@ -327,7 +380,7 @@ pub fn estimate_disp(
             .collect();
         let goff: Vec<f64> = (0..n).filter(|&i| keep[i]).map(|i| log_lib[i]).collect();
         let grows = group.len();
-        let values = apl_grid(&gy, grows, &goff, &redesign, m, q, &grid_terms);
+        let values = apl_grid(&gy, grows, &goff, &redesign, m, q, &grid_terms, tier);
         for (&r, v) in group.iter().zip(values.chunks(k)) {
             l0[r * k..(r + 1) * k].copy_from_slice(v);
         }
@@ -343,7 +396,7 @@ pub fn estimate_disp(
         },
         (n - p) as f64,
         |trended, covariate| {
-            let (fitted, _, deviance) = fit_nb(&y, rows, n, &log_lib, design, p, trended, None)?;
+            let (fitted, _, deviance) = fit_nb(&y, rows, n, &log_lib, design, p, trended, None, tier)?;
             let zero =
                 Array2::from_shape_vec((rows, n), zero_fits(&y, &fitted)).map_err(|_| Error::NoSamples)?;
             let design_view = ArrayView2::from_shape((n, p).f(), design).map_err(|_| Error::NoSamples)?;

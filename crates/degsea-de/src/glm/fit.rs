@@ -6,6 +6,8 @@ use rayon::prelude::*;
 use super::deviance::nbinom_deviance;
 use super::levenberg::{GLMFIT_MAX_ITERATIONS, LEVENBERG_TOLERANCE, Levenberg};
 use super::oneway::{design_as_factor, mglm_one_way};
+use super::scoring::{FitScratch, fit_equivalent};
+use crate::classic::Tier;
 use crate::onegroup::{Dispersion, ROWS_PER_TASK};
 
 /// edgeR `glmFit(prior.count = 0.125)`: prior count of the shrunk (reported) coefficients.
@@ -50,6 +52,10 @@ pub struct FitInput<'a> {
     pub offset: &'a [f64],
     /// NB dispersion, common or per gene.
     pub dispersion: Dispersion<'a>,
+    /// How the Levenberg route fits: edgeR's iteration ([`Tier::EdgerExact`]) or Fisher
+    /// scoring with edgeR's iteration as fallback ([`Tier::Equivalent`],
+    /// [`crate::glm::scoring::fit_equivalent`]).
+    pub tier: Tier,
 }
 
 /// edgeR `glmFit.default` with `prior.count = 0`: `mglmOneWay` when the design is a one-way
@@ -93,15 +99,20 @@ fn fit_raw(
         .enumerate()
         .with_min_len(ROWS_PER_TASK)
         .for_each_init(
-            || (lev.workspace(), vec![0.0; n]),
-            |(ws, y), (g, ((beta, mu), dev))| {
+            || (FitScratch::new(&lev, n), vec![0.0; n], vec![0.0; n]),
+            |(s, y, eta), (g, ((beta, mu), dev))| {
                 y.iter_mut().zip(input.counts.row(g)).for_each(|(a, &b)| *a = b);
                 let phi = disp.get(g);
                 match start {
-                    Some(s) => beta.iter_mut().zip(s.row(g)).for_each(|(a, &b)| *a = b),
-                    None => lev.null_start_in(ws, y, &lib, phi, beta),
+                    Some(st) => beta.iter_mut().zip(st.row(g)).for_each(|(a, &b)| *a = b),
+                    None => lev.null_start_in(&mut s.levenberg, y, &lib, phi, beta),
                 }
-                *dev = lev.fit_in(ws, y, input.offset, phi, beta, mu, false).deviance;
+                *dev = if input.tier == Tier::Equivalent {
+                    fit_equivalent(&lev, s, y, input.offset, phi, beta, mu, eta, false);
+                    nbinom_deviance(y, mu, phi)
+                } else {
+                    lev.fit_in(&mut s.levenberg, y, input.offset, phi, beta, mu, false).deviance
+                };
             },
         );
     (coefficients, fitted, deviance, FitMethod::Levenberg)
@@ -130,7 +141,7 @@ pub(crate) fn row_slices(m: &mut Array2<f64>) -> Vec<&mut [f64]> {
 /// let design = ndarray::array![[1.0, 0.0], [1.0, 0.0], [1.0, 1.0], [1.0, 1.0]];
 /// let offset = [0.0; 4];
 /// let input = FitInput { counts: counts.view(), design: design.view(), offset: &offset,
-///                        dispersion: Dispersion::Common(0.05) };
+///                        dispersion: Dispersion::Common(0.05), tier: Default::default() };
 /// let fit = glm_fit(&input, 0.125, None);
 /// assert!((fit.coefficients[[0, 1]] - (63.0f64 / 22.0).ln()).abs() < 1e-8);
 /// ```
@@ -170,8 +181,10 @@ pub fn pred_fc(input: &FitInput<'_>, prior_count: f64) -> Array2<f64> {
             *v += p;
         }
     }
-    let inner =
-        FitInput { counts: y.view(), design: input.design, offset: &offsets, dispersion: input.dispersion };
+    // Always edgeR's Levenberg path: the reported logFC carries the fit's convergence error
+    // (its last step is taken once `dlᵀdβ < 1e-6`, ~1e-5 in log2 for common genes), so
+    // another iteration would differ from edgeR by more than GLM.md G7's 1e-6.
+    let inner = FitInput { counts: y.view(), offset: &offsets, tier: Tier::EdgerExact, ..*input };
     let (coef, _, _, _) = fit_raw(&inner, None);
     coef / std::f64::consts::LN_2
 }

@@ -19,7 +19,8 @@ const SUPREMELY_LOW_VALUE: f64 = 1e-13;
 /// edgeR `glm_levenberg.cpp` `ridiculously_low_value`: restart value if damping underflows.
 const RIDICULOUSLY_LOW_VALUE: f64 = 1e-100;
 /// edgeR `utils.h` `low_value`: a gene whose counts are all below this is not fitted.
-const LOW_VALUE: f64 = 1e-10;
+pub const LEVENBERG_LOW_VALUE: f64 = 1e-10;
+use LEVENBERG_LOW_VALUE as LOW_VALUE;
 
 /// The design, its QR and its column products, shared by every gene's fit.
 #[derive(Debug, Clone)]
@@ -93,6 +94,34 @@ impl Levenberg {
     /// Number of design columns.
     pub fn columns(&self) -> usize {
         self.p
+    }
+
+    /// Row-major design (`[i·p + j]`).
+    pub(crate) fn rows(&self) -> &[f64] {
+        &self.rows
+    }
+
+    /// The design's column products.
+    pub(crate) fn cross(&self) -> &DesignCross {
+        &self.cross
+    }
+
+    /// The convergence tolerance on `dlᵀ dβ`.
+    pub(crate) fn tolerance(&self) -> f64 {
+        self.tolerance
+    }
+
+    /// Linear predictors `η_i = o_i + Σ_j β_j x_ij`, summed as [`Levenberg::fit`] sums them
+    /// before exponentiating.
+    pub fn linear_predictor(&self, beta: &[f64], offset: &[f64], eta: &mut [f64]) {
+        let p = self.p;
+        for (i, (e, &o)) in eta.iter_mut().zip(offset).enumerate() {
+            let mut v = o;
+            for (&b, &xv) in beta.iter().zip(&self.rows[i * p..(i + 1) * p]) {
+                v += b * xv;
+            }
+            *e = v;
+        }
     }
 
     /// Scratch buffers sized for this design.

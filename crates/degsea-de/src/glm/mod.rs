@@ -6,6 +6,8 @@
 //! * [`deviance`] — `nbinomDeviance` with edgeR's unit-deviance regimes;
 //! * [`levenberg`], [`oneway`], [`fit`] — `glmFit` (`mglmLevenberg`, `mglmOneWay`, `predFC`);
 //! * [`lrt`] — `glmLRT` for one coefficient;
+//! * [`scoring`] — undamped Fisher scoring from a nearby start (the edgeR-equivalent tier's
+//!   fits on `estimateDisp`'s grid);
 //! * [`squeeze`] — limma's `fitFDist` (natural-spline trend), `fitFDistRobustly`, `squeezeVar`,
 //!   `trigammaInverse`;
 //! * [`ql`] — `glmQLFit` (`.residDF`, QL dispersions) and `glmQLFTest` (Poisson bound);
@@ -30,4 +32,5 @@ pub mod locfit;
 pub mod lrt;
 pub mod oneway;
 pub mod ql;
+pub mod scoring;
 pub mod squeeze;

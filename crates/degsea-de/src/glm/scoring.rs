@@ -1,0 +1,183 @@
+//! Undamped Fisher scoring of one gene's NB GLM from a nearby start — the edgeR-equivalent
+//! tier's fits on `estimateDisp`'s dispersion grid (docs/TIERS.md).
+//!
+//! On the grid every fit after the first starts from the same gene's coefficients at the
+//! previous grid dispersion (edgeR's `start = last.beta`), already within a few Newton steps
+//! of the optimum. edgeR's `mglmLevenberg` there spends most of its work on the deviance
+//! it evaluates after every step to accept or reject it (two logarithms per count), and on
+//! retried, damped steps once the deviance stops decreasing by more than its rounding. Fisher
+//! scoring without damping takes the same steps (edgeR's damping starts at `10⁻⁶·max
+//! diag(XᵀWX)` and is divided by 10 after every accepted step) and stops by the same rule,
+//! `dlᵀ dβ < tol` after the step, but never evaluates the deviance. The converged coefficients
+//! differ from edgeR's by the rounding that decides edgeR's accept/reject tests and by the
+//! damping, far inside GLM.md G7 (docs/TIERS.md has the measured differences). A fit that does
+//! not converge within [`SCORING_MAX_ITERATIONS`] steps, whose information matrix is not
+//! positive definite, or whose means leave the finite range returns `false`, and the caller
+//! falls back to edgeR's Levenberg iteration from the same start.
+//!
+//! # References
+//! edgeR 3.40.2 `src/glm_levenberg.cpp`, `R/estimateDisp.R`; McCarthy, Chen & Smyth (2012),
+//! *Nucleic Acids Research* 40:4288.
+
+use super::deviance::POISSON_SERIES_BELOW;
+use super::levenberg::{LEVENBERG_LOW_VALUE, Levenberg, Workspace};
+use super::linalg::cholesky_solve;
+
+/// Steps after which [`fisher_scoring_in`] gives up (edgeR's Levenberg fit takes over).
+pub const SCORING_MAX_ITERATIONS: usize = 30;
+
+/// Scratch of [`fisher_scoring_in`] beyond the Levenberg workspace.
+#[derive(Debug, Clone)]
+pub struct ScoringWorkspace {
+    xtwx: Vec<f64>,
+    chol: Vec<f64>,
+    acc: Vec<f64>,
+    dl: Vec<f64>,
+    dbeta: Vec<f64>,
+}
+
+impl ScoringWorkspace {
+    /// Scratch for the design of `lev`.
+    pub fn new(lev: &Levenberg) -> Self {
+        let p = lev.columns();
+        Self {
+            xtwx: vec![0.0; p * p],
+            chol: vec![0.0; p * p],
+            acc: vec![0.0; lev.cross().len()],
+            dl: vec![0.0; p],
+            dbeta: vec![0.0; p],
+        }
+    }
+}
+
+/// Fisher scoring of one gene from `beta`, whose means are `mu` (`exp(η)`, as a previous fit
+/// left them): each step solves `XᵀWX dβ = Xᵀ(y − μ)/(1 + φμ)` by Cholesky, updates `β`, `η`
+/// and `μ`, and the iteration stops once `dlᵀ dβ` is below the Levenberg tolerance. On
+/// success `beta`, `eta` and `mu` hold the fit and `true` is returned; on failure their
+/// contents are unspecified and `false` is returned.
+#[allow(clippy::too_many_arguments)]
+pub fn fisher_scoring_in(
+    lev: &Levenberg,
+    ws: &mut ScoringWorkspace,
+    y: &[f64],
+    offset: &[f64],
+    phi: f64,
+    beta: &mut [f64],
+    eta: &mut [f64],
+    mu: &mut [f64],
+) -> bool {
+    let p = lev.columns();
+    let cross = lev.cross();
+    let rows = lev.rows();
+    let ScoringWorkspace { xtwx, chol, acc, dl, dbeta } = ws;
+    for _ in 0..SCORING_MAX_ITERATIONS {
+        acc.fill(0.0);
+        dl.fill(0.0);
+        for (i, (&yi, &m)) in y.iter().zip(mu.iter()).enumerate() {
+            let denom = 1.0 + m * phi;
+            cross.accumulate(i, m / denom, acc);
+            let deriv = (yi - m) / denom;
+            for (d, &xv) in dl.iter_mut().zip(&rows[i * p..(i + 1) * p]) {
+                *d += deriv * xv;
+            }
+        }
+        cross.scatter(acc, xtwx);
+        chol.copy_from_slice(xtwx);
+        dbeta.copy_from_slice(dl);
+        if !cholesky_solve(chol, p, dbeta) {
+            return false;
+        }
+        for (b, d) in beta.iter_mut().zip(dbeta.iter()) {
+            *b += d;
+        }
+        lev.linear_predictor(beta, offset, eta);
+        let mut finite = true;
+        for (m, &e) in mu.iter_mut().zip(eta.iter()) {
+            *m = e.exp();
+            finite &= m.is_finite();
+        }
+        if !finite {
+            return false;
+        }
+        let divergence: f64 = dl.iter().zip(dbeta.iter()).map(|(a, b)| a * b).sum();
+        if divergence < lev.tolerance() {
+            return true;
+        }
+    }
+    false
+}
+
+/// From a cold start (no previous fit of the gene), [`fit_equivalent`] scores only genes whose
+/// counts are all at least this (edgeR's exact-zero threshold); others take edgeR's path.
+pub const COLD_START_MIN_COUNT: f64 = 1e-4;
+
+/// Scratch of [`fit_equivalent`] for one thread: the Levenberg and scoring workspaces and the
+/// saved start.
+#[derive(Debug, Clone)]
+pub struct FitScratch {
+    /// Workspace of the Levenberg fallback.
+    pub levenberg: Workspace,
+    scoring: ScoringWorkspace,
+    beta0: Vec<f64>,
+    mu0: Vec<f64>,
+}
+
+impl FitScratch {
+    /// Scratch for the design of `lev` with `n` samples.
+    pub fn new(lev: &Levenberg, n: usize) -> Self {
+        Self {
+            levenberg: lev.workspace(),
+            scoring: ScoringWorkspace::new(lev),
+            beta0: vec![0.0; lev.columns()],
+            mu0: vec![0.0; n],
+        }
+    }
+}
+
+/// One gene's fit in the edgeR-equivalent tier: [`fisher_scoring_in`] from `beta`, and edgeR's
+/// Levenberg iteration from the same start if scoring fails, if the counts are all zero (which
+/// the Levenberg fit handles as edgeR does), if the dispersion is below edgeR's Poisson-series
+/// threshold, or if the start is cold and a count is below [`COLD_START_MIN_COUNT`]. With `mu_current`, `mu` already holds the means of
+/// `beta`. On return `beta`, `mu` and `eta` (the linear predictor of `beta`) hold the fit.
+#[allow(clippy::too_many_arguments)]
+pub fn fit_equivalent(
+    lev: &Levenberg,
+    s: &mut FitScratch,
+    y: &[f64],
+    offset: &[f64],
+    phi: f64,
+    beta: &mut [f64],
+    mu: &mut [f64],
+    eta: &mut [f64],
+    mu_current: bool,
+) {
+    let ymax = y.iter().copied().fold(0.0, f64::max);
+    // From a cold start, a gene with zero counts may have its optimum at infinity (a level of
+    // the design with only zeros): where the iteration stops then depends on its path, and the
+    // fitted values it leaves decide edgeR's exact-zero-fit patterns. Such genes follow edgeR's
+    // path. Positive counts have a finite optimum that both iterations reach.
+    let cold_zero = !mu_current && y.iter().any(|&v| v < COLD_START_MIN_COUNT);
+    // Below 1e-4 edgeR's deviance is a truncated Poisson series (deviance.rs); its Levenberg
+    // steps are accepted or rejected on that approximation and can stop short of the optimum
+    // for large counts, so those fits follow edgeR's path too.
+    if ymax >= LEVENBERG_LOW_VALUE && !cold_zero && phi >= POISSON_SERIES_BELOW {
+        s.beta0.copy_from_slice(beta);
+        if mu_current {
+            s.mu0.copy_from_slice(mu);
+        } else {
+            lev.linear_predictor(beta, offset, eta);
+            for (m, &e) in mu.iter_mut().zip(eta.iter()) {
+                *m = e.exp();
+            }
+        }
+        if fisher_scoring_in(lev, &mut s.scoring, y, offset, phi, beta, eta, mu) {
+            return;
+        }
+        beta.copy_from_slice(&s.beta0);
+        if mu_current {
+            mu.copy_from_slice(&s.mu0);
+        }
+    }
+    lev.fit_in(&mut s.levenberg, y, offset, phi, beta, mu, mu_current);
+    lev.linear_predictor(beta, offset, eta);
+}
