@@ -270,7 +270,8 @@ pub fn analyse(
             glm.estimate.prior_df,
             if test == GlmTest::LikelihoodRatio { "LR test:" } else { "QL F-test:" },
         ));
-        let options = ClassicOptions::default();
+        // run.json records the tier from these options (results.de.tier, parameters.de.tier).
+        let options = ClassicOptions::for_tier(params.tier);
         return Ok(DeRun { prepared, result, glm: Some(glm), prepare_options, options, timings });
     }
     if let DispersionMethod::Fixed(v) = params.dispersion {
