@@ -122,6 +122,33 @@ assert (classic / "de.tsv").read_text().startswith("gene\tlogFC\tlogCPM\tPValue\
 print("snakemake-test: design applied to one contrast (QL F-test), the other stays exact", file=sys.stderr)
 PY
 
+# 4c. `permute: phenotype` with `permute_within: stage` for the first contrast: sample-label
+#     permutation GSEA within the demo's stages.
+say "running the workflow with permute: phenotype, permute_within: stage"
+printf 'contrasts:\n  - "cluster: cluster2+cluster3 vs cluster1"\npermute: phenotype\npermute_within: stage\nrun_extra: "--nperm 200 --no-report"\n' \
+  >"$WORK/pheno_config.yaml"
+"${SNAKEMAKE[@]}" --directory "$WORK" --configfile "$WORK/pheno_config.yaml" \
+  --config "${CONFIG[@]/#outdir=*/outdir=$WORK/results_pheno}" --quiet all \
+  || { cat "$WORK"/results_pheno/logs/run/*.log >&2 2>/dev/null || true; fail "workflow with permute: phenotype failed"; }
+"$VENV/bin/python" - "$WORK/results_pheno/cluster_cluster2+cluster3_vs_cluster1" "$DEMO/simulation.json" <<'PY' \
+  || fail "phenotype outputs"
+import json, pathlib, sys
+d, sim = pathlib.Path(sys.argv[1]), json.loads(pathlib.Path(sys.argv[2]).read_text())
+lines = (d / "gsea.tsv").read_text().splitlines()
+assert lines[0] == "pathway\tsize\tES\tNES\tpval\tfdr_q\tfwer_p\trank_at_max\tleadingEdge", lines[0]
+m = json.loads((d / "run.json").read_text())
+g = m["parameters"]["gsea"]
+assert (g["permute"], g["permute_within"], g["nperm"]) == ("phenotype", "stage", 200), g
+assert m["results"]["gsea"]["mode"] == "phenotype", m["results"]["gsea"]
+rows = {r[0]: r for r in (l.split("\t") for l in lines[1:])}
+planted = {p["set"]: p["log2FC"] for p in sim["planted"]}
+found = sum(1 for n, lfc in planted.items()
+            if n in rows and float(rows[n][5]) < 0.05 and (float(rows[n][3]) > 0) == (lfc > 0))
+assert found >= len(planted) // 2, f"only {found} of {len(planted)} planted sets at fdr_q < 0.05"
+print(f"snakemake-test: phenotype permutation within stage: {found} of {len(planted)} planted sets "
+      f"at fdr_q < 0.05 with the planted sign", file=sys.stderr)
+PY
+
 # 5. The counting branch (BAM -> degsea count per sample -> merge), on the airway BAMs.
 BAMDIR=$ROOT/../shared/bam/airway_subset
 if [[ -d "$BAMDIR" ]]; then

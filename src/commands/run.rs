@@ -83,11 +83,6 @@ pub(crate) struct Args {
 pub(crate) fn run(args: Args) -> anyhow::Result<()> {
     check_fdr(args.fdr)?;
     args.pheno.check_mode()?;
-    if args.pheno.permute_within.is_some() {
-        anyhow::bail!(
-            "--permute-within is not available in `degsea run` yet: write log-CPM with `degsea normalize` and run `degsea gsea --permute phenotype --expression OUT/logcpm.tsv --permute-within COLUMN`"
-        );
-    }
     let phenotype = (args.pheno.permute == PermuteArg::Phenotype).then(|| args.pheno.options(&args.gsea));
     let config = RunConfig {
         inputs: args.input.inputs(),
@@ -98,6 +93,7 @@ pub(crate) fn run(args: Args) -> anyhow::Result<()> {
         gene_map: args.gene_map,
         gsea: args.gsea.options(),
         phenotype,
+        permute_within: args.pheno.permute_within,
         genesets: args.gsea.genesets,
         fdr: args.fdr,
         dpi: args.dpi,

@@ -311,3 +311,59 @@ fn phenotype_permutation_in_a_run() {
         );
     }
 }
+
+/// `degsea run --permute phenotype --permute-within stage`: labels are shuffled only within the
+/// demo's stages, so run.json records the column and the number of distinct label assignments
+/// is the product over stages of C(n_stage, n_test_in_stage), not C(38, 14); output does not
+/// depend on the thread count. An unknown column fails before any work, naming it and the sheet.
+#[test]
+fn phenotype_permute_within_in_a_run() {
+    let tmp = tempfile::tempdir().unwrap();
+    let sheet = root().join("data/visram_like_simulated/samples.tsv");
+    let rows: Vec<Vec<String>> = crate::util::read_tsv(&sheet);
+    let (cluster, stage) = (1, 2);
+    assert_eq!(rows[0][stage], "stage");
+    // (samples, test samples) per stage; test = cluster2 or cluster3.
+    let mut by_stage: HashMap<&str, (u64, u64)> = HashMap::new();
+    for r in &rows[1..] {
+        let e = by_stage.entry(r[stage].as_str()).or_default();
+        e.0 += 1;
+        e.1 += u64::from(r[cluster] != "cluster1");
+    }
+    let choose = |n: u64, k: u64| (0..k).fold(1.0, |c, i| c * (n - i) as f64 / (i + 1) as f64).round();
+    let expected: f64 = by_stage.values().map(|&(n, k)| choose(n, k)).product();
+    assert!(expected < choose(38, 14));
+
+    let run_within = |out: &Path, threads: &str, column: &str| {
+        let mut args = demo_args(out);
+        args.extend(
+            [
+                "--permute",
+                "phenotype",
+                "--permute-within",
+                column,
+                "--nperm",
+                "100",
+                "--no-plots",
+                "--no-report",
+            ]
+            .map(String::from),
+        );
+        args.extend(["--threads".into(), threads.into()]);
+        degsea().args(&args).output().unwrap()
+    };
+    let out = tmp.path().join("within");
+    let o = run_within(&out, "2", "stage");
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let m: serde_json::Value =
+        serde_json::from_str(&fs::read_to_string(out.join("run.json")).unwrap()).unwrap();
+    assert_eq!(m["parameters"]["gsea"]["permute_within"], "stage", "{}", m["parameters"]);
+    assert_eq!(m["results"]["gsea"]["distinct_permutations"].as_f64(), Some(expected), "{}", m["results"]);
+    let out1 = tmp.path().join("within1");
+    assert!(run_within(&out1, "1", "stage").status.success());
+    assert_eq!(fs::read(out.join("gsea.tsv")).unwrap(), fs::read(out1.join("gsea.tsv")).unwrap());
+
+    let bad = tmp.path().join("bad");
+    assert_error(&run_within(&bad, "2", "batch"), &["batch", "samples.tsv"]);
+    assert!(!bad.exists(), "nothing may be written on bad input");
+}

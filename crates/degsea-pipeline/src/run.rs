@@ -56,6 +56,8 @@ pub struct RunConfig {
     /// is the TMM log-CPM (prior count 2) of the kept genes, ids mapped to symbols as for the
     /// preranked list and duplicates merged by mean.
     pub phenotype: Option<PhenotypeOptions>,
+    /// Phenotype mode: shuffle the labels only within the levels of this sample-sheet column.
+    pub permute_within: Option<String>,
     /// FDR threshold of the plots.
     pub fdr: f64,
     /// PNG resolution.
@@ -89,6 +91,17 @@ pub fn run(config: &RunConfig) -> anyhow::Result<()> {
         .iter()
         .map(|c| de::with_model(&data, resolve(&data, c)?, &config.de))
         .collect::<anyhow::Result<_>>()?;
+    let strata: Vec<Option<Vec<usize>>> = designs
+        .iter()
+        .map(|d| {
+            config
+                .permute_within
+                .as_deref()
+                .filter(|_| config.phenotype.is_some())
+                .map(|column| phenotype::strata(&data.sheet, column, d, &data.sheet_name))
+                .transpose()
+        })
+        .collect::<anyhow::Result<_>>()?;
     let collections = degsea_io::genesets::load_all(&config.genesets)?;
     let user_map = match &config.gene_map {
         Some(p) => Some(NamedMap { map: degsea_io::genemap::read(p)?, name: p.display().to_string() }),
@@ -102,12 +115,12 @@ pub fn run(config: &RunConfig) -> anyhow::Result<()> {
     inputs.extend(gsea::geneset_files(&config.genesets)?);
 
     let several = designs.len() > 1;
-    for (design, folder) in designs.iter().zip(&folders) {
+    for ((design, folder), strata) in designs.iter().zip(&folders).zip(&strata) {
         let sub = if several { PathBuf::from(folder) } else { PathBuf::new() };
         if several {
             log::info(&format!("== {} → {}", design.contrast, config.out.join(&sub).display()));
         }
-        let job = Job { config, data: &data, design, collections: &collections, inputs: &inputs };
+        let job = Job { config, data: &data, design, strata, collections: &collections, inputs: &inputs };
         job.run(&mut out, &sub, user_map.as_ref(), read_seconds)?;
     }
     out.commit().with_context(|| format!("publishing output folder `{}`", config.out.display()))?;
@@ -172,6 +185,8 @@ struct Job<'a> {
     config: &'a RunConfig,
     data: &'a CountsAndSheet,
     design: &'a SampleDesign,
+    /// `--permute-within` level of each of the design's samples.
+    strata: &'a Option<Vec<usize>>,
     collections: &'a [GeneSetCollection],
     inputs: &'a [FileDigest],
 }
@@ -323,10 +338,16 @@ impl Job<'_> {
             ));
         }
         let expression = Expression { genes, n_samples: n, values };
-        let classes = ClassDesign { design: self.design.clone(), strata: None };
+        let classes = ClassDesign { design: self.design.clone(), strata: self.strata.clone() };
         let input = phenotype::prepare_expression(expression, classes, Collapse::Mean, "log-CPM", warnings)?;
-        let distinct =
-            phenotype::check_permutations(&input.labels, None, opts.nperm, &input.classes.design, warnings);
+        let opts = &PhenotypeOptions { strata: self.strata.clone(), ..opts.clone() };
+        let distinct = phenotype::check_permutations(
+            &input.labels,
+            opts.strata.as_deref(),
+            opts.nperm,
+            &input.classes.design,
+            warnings,
+        );
         let result = run_phenotype(&input.expression, &input.labels, self.collections, opts)
             .with_context(|| format!("phenotype GSEA of contrast `{contrast}`"))?;
         phenotype::write_tables(out, sub, &result)?;
@@ -412,7 +433,10 @@ impl Job<'_> {
                     p.insert("gsea".into(), gsea::parameters_json(&config.gsea, result));
                 }
                 Enrichment::Phenotype { opts, .. } => {
-                    p.insert("gsea".into(), phenotype::parameters_json(opts, None, Collapse::Mean));
+                    p.insert(
+                        "gsea".into(),
+                        phenotype::parameters_json(opts, config.permute_within.as_deref(), Collapse::Mean),
+                    );
                 }
             }
             p.insert("fdr".into(), json!(config.fdr));

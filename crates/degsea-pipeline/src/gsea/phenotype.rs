@@ -14,7 +14,7 @@ use std::path::{Path, PathBuf};
 use std::time::Instant;
 
 use anyhow::Context as _;
-use degsea_core::{Contrast, GeneSetCollection, RankedList, SampleDesign};
+use degsea_core::{Contrast, GeneSetCollection, RankedList, SampleDesign, SampleSheet};
 use degsea_gsea::phenotype::{
     Collapse, Expression, PhenotypeOptions, PhenotypeResult, distinct_label_permutations, run_phenotype,
 };
@@ -200,31 +200,39 @@ pub fn class_design(
         }
         _ => anyhow::anyhow!("{file}{at}: {e} (contrast `{contrast}`)"),
     })?;
-    let strata = match permute_within {
-        None => None,
-        Some(column) => {
-            let values = sheet.column(column).ok_or_else(|| {
-                anyhow::anyhow!(
-                    "{file}: no column `{column}` to permute within (columns: {})",
-                    sheet.columns().join(", ")
-                )
-            })?;
-            let mut levels: Vec<&str> = Vec::new();
-            let idx = design
-                .samples
-                .iter()
-                .map(|s| {
-                    let v = values[sheet.position(s).unwrap_or_default()].as_str();
-                    levels.iter().position(|l| *l == v).unwrap_or_else(|| {
-                        levels.push(v);
-                        levels.len() - 1
-                    })
-                })
-                .collect();
-            Some(idx)
-        }
-    };
+    let strata = permute_within.map(|column| strata(&sheet, column, &design, &file)).transpose()?;
     Ok(ClassDesign { design, strata })
+}
+
+/// The level index (in order of first appearance) of each of `design`'s samples in the sheet
+/// column `column`: the groups the label shuffles stay within (`--permute-within`).
+///
+/// # Errors
+/// No such column in the sheet (`file`), naming the columns there are.
+pub fn strata(
+    sheet: &SampleSheet,
+    column: &str,
+    design: &SampleDesign,
+    file: &str,
+) -> anyhow::Result<Vec<usize>> {
+    let values = sheet.column(column).ok_or_else(|| {
+        anyhow::anyhow!(
+            "{file}: no column `{column}` to permute within (columns: {})",
+            sheet.columns().join(", ")
+        )
+    })?;
+    let mut levels: Vec<&str> = Vec::new();
+    Ok(design
+        .samples
+        .iter()
+        .map(|s| {
+            let v = values[sheet.position(s).unwrap_or_default()].as_str();
+            levels.iter().position(|l| *l == v).unwrap_or_else(|| {
+                levels.push(v);
+                levels.len() - 1
+            })
+        })
+        .collect())
 }
 
 /// Reads the expression matrix and the labels, keeps the design's samples, merges duplicate
