@@ -96,7 +96,9 @@ pub fn svg_to_png(svg: &str, dpi: f32) -> Result<Vec<u8>> {
         let mut enc = png::Encoder::new(&mut out, w, h);
         enc.set_color(png::ColorType::Rgb);
         enc.set_depth(png::BitDepth::Eight);
-        enc.set_compression(png::Compression::High);
+        // Balanced, not High: on the 60,000 x 38 run's 26 PNGs, High spent 1.5 s of CPU in
+        // zlib's slow deflate (a fifth of the whole run) for files 8 % smaller; Fast doubles them.
+        enc.set_compression(png::Compression::Balanced);
         let ppm = (f64::from(dpi) / 0.0254).round() as u32;
         enc.set_pixel_dims(Some(png::PixelDimensions { xppu: ppm, yppu: ppm, unit: png::Unit::Meter }));
         let mut writer = enc.write_header()?;
