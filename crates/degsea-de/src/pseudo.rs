@@ -5,7 +5,8 @@
 //! Spec: ALGORITHMS.md §A5.
 
 use degsea_stats::{
-    FAST_MIN_SHAPE, GammaInverse, lgamma, pgamma, pnorm, qgamma, qnorm, wilson_hilferty, wilson_hilferty_z,
+    FAST_MIN_SHAPE, GammaInverse, GammaTail, lgamma, pgamma, pnorm, qgamma, qnorm, wilson_hilferty,
+    wilson_hilferty_z,
 };
 use ndarray::{Array2, ArrayView2};
 use rayon::prelude::*;
@@ -145,9 +146,14 @@ impl OutputNb {
         let r_in = 1.0 + self.dispersion * input_mean;
         let sd_in = (input_mean * r_in).sqrt();
         let q1 = self.mean + self.sd * ((x - input_mean) / sd_in);
+        if x == 0.0 {
+            // log P(X ≤ 0) = −∞: R's qgamma returns 0.
+            return 0.5 * q1;
+        }
         let lower = x < input_mean;
         let shape_in = input_mean / r_in;
-        let lp = pgamma(x, shape_in, r_in, lower, true);
+        let x_unit = x / r_in;
+        let lp = GammaTail::new(shape_in).log_tail(x_unit, x_unit.ln(), lower);
         let start = (shape_in >= FAST_MIN_SHAPE && self.shape >= FAST_MIN_SHAPE)
             .then(|| wilson_hilferty(wilson_hilferty_z(x, shape_in, r_in), self.shape, self.scale))
             .flatten();

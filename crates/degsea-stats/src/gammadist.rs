@@ -87,7 +87,7 @@ fn pd_upper_series(x: f64, y: f64, log_p: bool) -> f64 {
 }
 
 /// Continued fraction for the scaled upper-tail F_gamma.
-fn pd_lower_cf(y: f64, d: f64) -> f64 {
+pub(crate) fn pd_lower_cf(y: f64, d: f64) -> f64 {
     const MAX_IT: f64 = 200000.0;
     let mut f = 0.0;
     if y == 0.0 {

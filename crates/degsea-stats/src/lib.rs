@@ -15,6 +15,7 @@ mod binom;
 mod chisq;
 mod dpq;
 mod fastgamma;
+mod fastpgamma;
 mod fdist;
 mod gamma;
 mod gammadist;
@@ -35,6 +36,7 @@ pub use fastgamma::{
     ASYMPTOTIC_FROM, FAST_MIN_ARGUMENT, FAST_MIN_SHAPE, GammaInverse, HALLEY_LAST_STEP, HALLEY_MAX_STEPS,
     digamma_fast, lgamma_fast, qgamma_fast, trigamma_fast, wilson_hilferty, wilson_hilferty_z,
 };
+pub use fastpgamma::{GammaTail, SERIES_PREFIX_FROM, pgamma_log_fast};
 pub use fdist::{df, pf, qf};
 pub use gamma::{gammafn, lgamma};
 pub use gammadist::{dgamma, pgamma, qgamma};
