@@ -4,7 +4,8 @@
 //! The same series as R's `pgamma` (ported exactly in [`crate::pgamma`]) — the lower-tail
 //! power series `P(a, x) = x^a e^{−x}/Γ(a+1) · Σ_{n≥0} x^n / ((a+1)⋯(a+n))` below the mean and
 //! the upper-tail series `Q(a, x) = x^{a−1} e^{−x}/Γ(a) · (1 + Σ (a−1)⋯(a−k)/x^k)` closed by R's
-//! continued fraction above it — with R's expensive front factor `dpois_raw` (`stirlerr` via
+//! continued fraction above it (checked every four steps, to the precision the sum needs) —
+//! with R's expensive front factor `dpois_raw` (`stirlerr` via
 //! `lgammafn`, `ebd0`'s table lookups) replaced by
 //!
 //! * `a log x − x − log Γ(a+1)` with [`lgamma_fast`] (R's `lgamma1p` below 1) for shapes below
@@ -27,6 +28,7 @@
 
 use crate::dpq::{DBL_EPSILON, log1_exp};
 use crate::fastgamma::lgamma_fast;
+use crate::gamma::SCALEFACTOR;
 use crate::gamma::lgamma1p;
 use crate::gammadist::{pd_lower_cf, pgamma_raw};
 
@@ -148,7 +150,9 @@ impl GammaTail {
                 }
             }
             if y != y.floor() && term > sum * SERIES_STOP {
-                sum += term * pd_lower_cf(y, x + 1.0 - y);
+                // The continued fraction only needs the precision its weight in the sum asks.
+                let tolerance = (0.5 * DBL_EPSILON * sum / term).min(1e-3);
+                sum += term * upper_cf(y, x + 1.0 - y, tolerance);
             }
             a * inv_x * sum
         };
@@ -203,6 +207,59 @@ fn lower_series(x: f64, a: f64) -> f64 {
         }
     }
 }
+
+/// R's `pd_lower_cf(y, d)` (the continued fraction closing the upper series at `0 < y < 1`)
+/// with its convergents compared every four steps instead of two (one division per four
+/// steps) until two differ by at most `tolerance` relative.
+fn upper_cf(y: f64, d: f64, tolerance: f64) -> f64 {
+    let f0 = y / d;
+    if (y - 1.0).abs() < d.abs() * DBL_EPSILON {
+        return f0;
+    }
+    let scale = f0.min(1.0);
+    let (mut c2, mut c4) = (y, d);
+    let (mut a1, mut b1, mut a2, mut b2) = (0.0, 1.0, y, d);
+    while b2 > SCALEFACTOR {
+        a1 /= SCALEFACTOR;
+        b1 /= SCALEFACTOR;
+        a2 /= SCALEFACTOR;
+        b2 /= SCALEFACTOR;
+    }
+    let mut i = 0.0;
+    let mut previous = -1.0;
+    let mut f = 0.0;
+    while i < CF_MAX_STEPS {
+        for _ in 0..2 {
+            i += 1.0;
+            c2 -= 1.0;
+            c4 += 2.0;
+            a1 = c4 * a2 + i * c2 * a1;
+            b1 = c4 * b2 + i * c2 * b1;
+            i += 1.0;
+            c2 -= 1.0;
+            c4 += 2.0;
+            a2 = c4 * a1 + i * c2 * a2;
+            b2 = c4 * b1 + i * c2 * b2;
+        }
+        if b2 > SCALEFACTOR {
+            a1 /= SCALEFACTOR;
+            b1 /= SCALEFACTOR;
+            a2 /= SCALEFACTOR;
+            b2 /= SCALEFACTOR;
+        }
+        if b2 != 0.0 {
+            f = a2 / b2;
+            if (f - previous).abs() <= tolerance * scale.max(f.abs()) {
+                return f;
+            }
+            previous = f;
+        }
+    }
+    f
+}
+
+/// Steps after which [`upper_cf`] returns its last convergent (R's `pd_lower_cf` limit).
+const CF_MAX_STEPS: f64 = 200_000.0;
 
 /// `t − log(1 + t)` for `t > −1` (R's `−log1pmx(t)`), to a few ulps: the series
 /// `r (t − 2y (1/3 + y/5 + y²/7 + …))`, `r = t/(2 + t)`, `y = r²`, for `|t| <`

@@ -34,7 +34,8 @@ pub use binom::{dbinom, dnbinom_mu, pbinom};
 pub use chisq::chisq_test_2x2_yates;
 pub use fastgamma::{
     ASYMPTOTIC_FROM, FAST_MIN_ARGUMENT, FAST_MIN_SHAPE, GammaInverse, HALLEY_LAST_STEP, HALLEY_MAX_STEPS,
-    digamma_fast, lgamma_fast, qgamma_fast, trigamma_fast, wilson_hilferty, wilson_hilferty_z,
+    digamma_fast, digamma_trigamma_fast, lgamma_fast, qgamma_fast, trigamma_fast, wilson_hilferty,
+    wilson_hilferty_z,
 };
 pub use fastpgamma::{GammaTail, SERIES_PREFIX_FROM, pgamma_log_fast};
 pub use fdist::{df, pf, qf};
