@@ -153,6 +153,7 @@ pub fn wilson_hilferty_z(x: f64, shape: f64, scale: f64) -> f64 {
 /// Cube root to about 1e-12 relative, for starting points: the exponent divided by three in
 /// the bits (a few % off), then two Halley steps (cubic convergence). `f64::cbrt` where `v`
 /// is not positive, normal and finite.
+#[inline]
 fn cbrt_start(v: f64) -> f64 {
     if !(v.is_normal() && v > 0.0) {
         return v.cbrt();
@@ -184,6 +185,7 @@ const CBRT_BIAS: u64 = 0x2A9F_7893_782D_A1CE;
 /// # References
 /// Abramowitz & Stegun 6.3.18, 6.4.12 (asymptotic series), 6.3.5, 6.4.6 (recurrences).
 #[must_use]
+#[inline]
 pub fn digamma_trigamma_fast(x: f64) -> (f64, f64) {
     if !(x >= FAST_MIN_ARGUMENT && x.is_finite()) {
         return (digamma(x), trigamma(x));
@@ -242,6 +244,7 @@ const LN_SQRT_2PI: f64 = 0.918_938_533_204_672_8;
 /// # References
 /// Abramowitz & Stegun 6.1.40 (Stirling series), 6.1.15 (recurrence).
 #[must_use]
+#[inline]
 pub fn lgamma_fast(x: f64) -> f64 {
     if !(x >= FAST_MIN_ARGUMENT && x.is_finite()) {
         return lgamma(x);

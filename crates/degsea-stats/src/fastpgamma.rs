@@ -61,6 +61,7 @@ impl GammaTail {
     /// assert!((g.log_tail(3.0, 3f64.ln(), true) / r - 1.0).abs() < 1e-13);
     /// ```
     #[must_use]
+    #[inline]
     pub fn new(shape: f64) -> Self {
         let constant = if shape < 1.0 {
             // Near Γ's minimum the upper tail 1 − P can cancel: R's accurate log Γ(1 + a).
@@ -94,7 +95,7 @@ impl GammaTail {
     /// 1e-14 absolute (tested in `tests`); R's own where R uses its asymptotic expansion.
     #[must_use]
     pub fn log_tail(&self, x: f64, ln_x: f64, lower: bool) -> f64 {
-        self.log_tail_hazard(x, ln_x, lower).0
+        self.tail(x, ln_x, lower, false).0
     }
 
     /// [`Self::log_tail`] and `x f(x) / P(x)` (`f` the density, `P` the requested tail), the
@@ -103,6 +104,13 @@ impl GammaTail {
     /// complementary tail. The hazard is NaN where the log-probability is not finite.
     #[must_use]
     pub fn log_tail_hazard(&self, x: f64, ln_x: f64, lower: bool) -> (f64, f64) {
+        self.tail(x, ln_x, lower, true)
+    }
+
+    /// The body of [`Self::log_tail`] (`hazard = false`: the hazard is not computed where it
+    /// would cost an `exp`) and [`Self::log_tail_hazard`].
+    #[inline(always)]
+    fn tail(&self, x: f64, ln_x: f64, lower: bool, hazard: bool) -> (f64, f64) {
         let a = self.shape;
         if x.is_nan() {
             return (x, f64::NAN);
@@ -115,17 +123,18 @@ impl GammaTail {
         }
         let complement = |front: f64, l: f64| -> (f64, f64) {
             let lc = log1_exp(l);
-            (lc, a * (front - lc).exp())
+            (lc, if hazard { a * (front - lc).exp() } else { f64::NAN })
         };
         if a > R_ABOVE_SHAPE || (x < 1.0 && a < 1.0 && !lower) {
             // Large shapes: R's asymptotic expansion where R uses it, R's series elsewhere (the
             // series here would need ~10√a terms). Tiny shapes: an upper tail 1 − P with P near
             // 1, which R's small-x series (without the e^{−x} factor) gets without cancellation.
             let l = pgamma_raw(x, a, lower, true);
-            return (l, a * (self.log_front(x, ln_x) - l).exp());
+            return (l, if hazard { a * (self.log_front(x, ln_x) - l).exp() } else { f64::NAN });
         }
-        if x < 1.0 || x <= a - 1.0 {
-            // Lower tail: front · Σ x^n / ((a+1)⋯(a+n)), four terms per division.
+        if x < 1.0 || x <= a - 1.0 || (lower && x < a) {
+            // Lower tail: front · Σ x^n / ((a+1)⋯(a+n)), four terms per division (also just
+            // below the mean when the lower tail is asked for: no complement needed).
             let sum = lower_series(x, a);
             let front = self.log_front(x, ln_x);
             let lp = front + sum.ln();
