@@ -109,7 +109,7 @@ impl GammaTail {
 
     /// The body of [`Self::log_tail`] (`hazard = false`: the hazard is not computed where it
     /// would cost an `exp`) and [`Self::log_tail_hazard`].
-    #[inline(always)]
+    #[inline]
     fn tail(&self, x: f64, ln_x: f64, lower: bool, hazard: bool) -> (f64, f64) {
         let a = self.shape;
         if x.is_nan() {
