@@ -247,6 +247,13 @@ pub fn cholesky_solve(a: &mut [f64], p: usize, b: &mut [f64]) -> bool {
     if !dpotrf2(a, p, 0, p) {
         return false;
     }
+    cholesky_substitute(a, p, b);
+    true
+}
+
+/// Given the Cholesky factor `U` in the upper triangle of the column-major `p × p` `a`, solves
+/// `UᵀU x = b` in place (reference BLAS `dtrsm` order, as `dpotrs`).
+pub(crate) fn cholesky_substitute(a: &[f64], p: usize, b: &mut [f64]) {
     // Uᵀ z = b
     for i in 0..p {
         let mut s = b[i];
@@ -264,7 +271,6 @@ pub fn cholesky_solve(a: &mut [f64], p: usize, b: &mut [f64]) -> bool {
             }
         }
     }
-    true
 }
 
 /// LAPACK `dpotrf2('U')` on the `m × m` block of `a` (leading dimension `ld`) starting at

@@ -21,10 +21,41 @@
 
 use super::deviance::POISSON_SERIES_BELOW;
 use super::levenberg::{LEVENBERG_LOW_VALUE, Levenberg, Workspace};
-use super::linalg::cholesky_solve;
+use super::linalg::cholesky_substitute;
 
 /// Steps after which [`fisher_scoring_in`] gives up (edgeR's Levenberg fit takes over).
 pub const SCORING_MAX_ITERATIONS: usize = 30;
+
+/// Solves `A x = b` (`p × p` symmetric positive definite, upper triangle of the column-major
+/// `a` used) by the textbook unblocked Cholesky `A = UᵀU` (Golub & Van Loan, Alg. 4.2.1) and
+/// the triangular solves of `dpotrs`; `false` if `A` is not positive definite. The same factorisation as
+/// LAPACK's recursive `dpotrf2` ([`super::linalg::cholesky_solve`]), without its recursion
+/// and block updates, so sums are taken in another order (rounding-level differences).
+#[allow(clippy::needless_range_loop, reason = "index loops follow the textbook algorithm")]
+fn small_cholesky_solve(a: &mut [f64], p: usize, b: &mut [f64]) -> bool {
+    for j in 0..p {
+        let (done, rest) = a.split_at_mut(j * p);
+        let col_j = &mut rest[..p];
+        for i in 0..j {
+            let col_i = &done[i * p..i * p + p];
+            let mut s = col_j[i];
+            for k in 0..i {
+                s -= col_i[k] * col_j[k];
+            }
+            col_j[i] = s / col_i[i];
+        }
+        let mut d = col_j[j];
+        for k in 0..j {
+            d -= col_j[k] * col_j[k];
+        }
+        if d <= 0.0 || d.is_nan() {
+            return false;
+        }
+        col_j[j] = d.sqrt();
+    }
+    cholesky_substitute(a, p, b);
+    true
+}
 
 /// Scratch of [`fisher_scoring_in`] beyond the Levenberg workspace.
 #[derive(Debug, Clone)]
@@ -84,7 +115,7 @@ pub fn fisher_scoring_in(
         cross.scatter(acc, xtwx);
         chol.copy_from_slice(xtwx);
         dbeta.copy_from_slice(dl);
-        if !cholesky_solve(chol, p, dbeta) {
+        if !small_cholesky_solve(chol, p, dbeta) {
             return false;
         }
         for (b, d) in beta.iter_mut().zip(dbeta.iter()) {
@@ -180,4 +211,25 @@ pub fn fit_equivalent(
     }
     lev.fit_in(&mut s.levenberg, y, offset, phi, beta, mu, mu_current);
     lev.linear_predictor(beta, offset, eta);
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn small_cholesky_matches_lapack_order() {
+        // A 4 × 4 SPD matrix, column-major, upper triangle meaningful.
+        let full = [4.0, 1.0, 0.5, 0.2, 1.0, 3.0, 0.4, 0.1, 0.5, 0.4, 2.0, 0.3, 0.2, 0.1, 0.3, 1.5];
+        let b = [1.0, -2.0, 0.5, 3.0];
+        let (mut a1, mut b1) = (full, b);
+        let (mut a2, mut b2) = (full, b);
+        assert!(small_cholesky_solve(&mut a1, 4, &mut b1));
+        assert!(super::super::linalg::cholesky_solve(&mut a2, 4, &mut b2));
+        for (x, y) in b1.iter().zip(&b2) {
+            assert!((x - y).abs() < 1e-14, "{x} {y}");
+        }
+        let mut singular = [1.0, 1.0, 1.0, 1.0];
+        assert!(!small_cholesky_solve(&mut singular, 2, &mut [1.0, 1.0]));
+    }
 }
