@@ -130,7 +130,7 @@ mod tests {
         let metric: Vec<f64> =
             (0..genes).map(|_| (f64::from(rng.next_u32()) / 4_294_967_296.0 - 0.4) * 3.0).collect();
         let sets: Vec<Vec<usize>> =
-            (0..12).map(|s| (0..genes).filter(|_| rng.next_u32() % (3 + s) == 0).collect()).collect();
+            (0..12).map(|s| (0..genes).filter(|_| rng.next_u32().is_multiple_of(3 + s)).collect()).collect();
         let index = SetIndex::new(genes, &sets);
         let order: Vec<usize> = RankScratch::default().order(&metric).iter().map(|&w| gene(w)).collect();
         let mut pos = vec![0; genes];
