@@ -5,21 +5,19 @@
 
 #![allow(clippy::unwrap_used)] // test helpers and strategies outside #[test] functions
 
-use std::fs;
-use std::path::Path;
+mod fuzz_common;
 
 use degsea_io::cls::{self, ClassLabels};
 use degsea_io::expression::{self, ExpressionFormat, ExpressionTable};
 use degsea_io::gct;
+use fuzz_common::{check_error, write};
 use proptest::prelude::*;
 
 /// Cases per property.
 const CASES: u32 = 256;
-/// Largest generated input.
-const MAX_BYTES: usize = 400;
 
 /// Fragments the GCT/CLS/table parsers branch on.
-const TOKENS: [&[u8]; 26] = [
+static TOKENS: [&[u8]; 26] = [
     b"#1.2\n",
     b"#1.3\n",
     b"# ",
@@ -49,27 +47,7 @@ const TOKENS: [&[u8]; 26] = [
 ];
 
 fn input() -> impl Strategy<Value = Vec<u8>> {
-    let piece = prop_oneof![
-        3 => prop::sample::select(TOKENS.to_vec()).prop_map(<[u8]>::to_vec),
-        1 => prop::collection::vec(any::<u8>(), 0..8),
-    ];
-    prop::collection::vec(piece, 0..60).prop_map(|parts| {
-        let mut v = parts.concat();
-        v.truncate(MAX_BYTES);
-        v
-    })
-}
-
-fn check_error(e: &degsea_io::Error, file: &str) {
-    let msg = e.to_string();
-    assert!(msg.contains(file), "error does not name {file}: {msg}");
-    assert!(!msg.chars().any(char::is_control), "control character in error: {msg:?}");
-}
-
-fn write(dir: &Path, name: &str, bytes: &[u8]) -> std::path::PathBuf {
-    let p = dir.join(name);
-    fs::write(&p, bytes).unwrap();
-    p
+    fuzz_common::input(&TOKENS)
 }
 
 fn name() -> impl Strategy<Value = String> {

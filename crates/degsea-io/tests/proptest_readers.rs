@@ -3,15 +3,15 @@
 //! `Ok` or an `Err` naming the file), and what degsea writes it reads back identically.
 //!
 //! Case counts are bounded so the whole file runs in a few seconds in CI; inputs are small
-//! (at most [`MAX_BYTES`]) but built from the tokens the parsers branch on (tabs, commas,
+//! (at most [`fuzz_common::MAX_BYTES`]) but built from the tokens the parsers branch on (tabs, commas,
 //! quotes, `#`, `;`, CR/LF, `__`, digits, signs, exponents, the gzip magic, control bytes).
 //! A reader that looped forever would make this test hang; none is timed (no timed assertions).
 
 #![allow(clippy::unwrap_used)] // test helpers and strategies outside #[test] functions
 
+mod fuzz_common;
+
 use std::fmt::Write as _;
-use std::fs;
-use std::path::Path;
 
 use degsea_core::{CountMatrix, GeneSet, GeneSetCollection, SampleSheet};
 use degsea_io::counts::{
@@ -19,15 +19,14 @@ use degsea_io::counts::{
 };
 use degsea_io::samples::{read_rename_map, read_sample_sheet, write_sample_sheet};
 use degsea_io::{gmt, rnk};
+use fuzz_common::{check_error, write};
 use proptest::prelude::*;
 
 /// Cases per property: enough to reach every branch of the small parsers, few enough for CI.
 const CASES: u32 = 256;
-/// Largest generated input.
-const MAX_BYTES: usize = 400;
 
 /// Fragments the parsers branch on; inputs are random sequences of these and random bytes.
-const TOKENS: [&[u8]; 30] = [
+static TOKENS: [&[u8]; 30] = [
     b"\t",
     b",",
     b"\"",
@@ -61,28 +60,7 @@ const TOKENS: [&[u8]; 30] = [
 ];
 
 fn input() -> impl Strategy<Value = Vec<u8>> {
-    let piece = prop_oneof![
-        3 => prop::sample::select(TOKENS.to_vec()).prop_map(<[u8]>::to_vec),
-        1 => prop::collection::vec(any::<u8>(), 0..8),
-    ];
-    prop::collection::vec(piece, 0..60).prop_map(|parts| {
-        let mut v = parts.concat();
-        v.truncate(MAX_BYTES);
-        v
-    })
-}
-
-/// Every error message names the file and prints no control character.
-fn check_error(e: &degsea_io::Error, file: &str) {
-    let msg = e.to_string();
-    assert!(msg.contains(file), "error does not name {file}: {msg}");
-    assert!(!msg.chars().any(char::is_control), "control character in error: {msg:?}");
-}
-
-fn write(dir: &Path, name: &str, bytes: &[u8]) -> std::path::PathBuf {
-    let p = dir.join(name);
-    fs::write(&p, bytes).unwrap();
-    p
+    fuzz_common::input(&TOKENS)
 }
 
 proptest! {
