@@ -2,8 +2,8 @@
 //!
 //! `degsea-core` owns the in-memory shapes that cross crate boundaries: the gene × sample
 //! [`CountMatrix`], the [`SampleSheet`], a [`Contrast`] of merged groups resolved into
-//! the one [`SampleDesign`], gene sets ([`GeneSet`], [`GeneSetCollection`]) and the [`RankedList`] that
-//! the GSEA engine consumes. It does no file I/O (that is `degsea-io`) and no statistics
+//! the one [`SampleDesign`], gene sets ([`GeneSet`], [`GeneSetCollection`]), the [`RankedList`] that
+//! the GSEA engine consumes, and the [`PhenotypeRecord`] rows of phenotype GSEA. It does no file I/O (that is `degsea-io`) and no statistics
 //! (`degsea-de`, `degsea-gsea`).
 //!
 //! ```
@@ -22,6 +22,7 @@ mod error;
 pub mod formula;
 pub mod genemap;
 mod genesets;
+mod phenotype_record;
 mod ranked;
 mod samples;
 
@@ -31,5 +32,6 @@ pub use design::{DroppedSample, Model, SampleDesign};
 pub use error::{Error, Result};
 pub use genemap::GeneMap;
 pub use genesets::{GeneSet, GeneSetCollection};
+pub use phenotype_record::PhenotypeRecord;
 pub use ranked::RankedList;
 pub use samples::SampleSheet;

@@ -93,28 +93,7 @@ pub fn to_json(rows: &[GseaRecord]) -> Value {
     json!({ "pathways": rows })
 }
 
-/// One pathway of a phenotype-permutation GSEA result (Broad GSEA / GSEApy columns).
-#[derive(Debug, Clone, PartialEq)]
-pub struct PhenotypeRecord {
-    /// Gene-set name.
-    pub pathway: String,
-    /// Genes of the set found in the expression matrix.
-    pub size: usize,
-    /// Enrichment score.
-    pub es: f64,
-    /// Normalised enrichment score.
-    pub nes: f64,
-    /// Nominal p-value.
-    pub pval: f64,
-    /// FDR q-value.
-    pub fdr_q: f64,
-    /// Family-wise error rate p-value.
-    pub fwer_p: f64,
-    /// 0-based position in the ranked list where the running sum reaches ES.
-    pub rank_at_max: usize,
-    /// Leading-edge genes, in ranking order.
-    pub leading_edge: Vec<String>,
-}
+pub use degsea_core::PhenotypeRecord;
 
 /// The header of a phenotype-mode `gsea.tsv`.
 pub const PHENOTYPE_HEADER: &str = "pathway\tsize\tES\tNES\tpval\tfdr_q\tfwer_p\trank_at_max\tleadingEdge";
@@ -125,7 +104,7 @@ pub const PHENOTYPE_HEADER: &str = "pathway\tsize\tES\tNES\tpval\tfdr_q\tfwer_p\
 /// use degsea_io::gsea_table::{PhenotypeRecord, phenotype_tsv};
 /// let rows = [PhenotypeRecord {
 ///     pathway: "SET".into(), size: 20, es: 0.5, nes: 1.75, pval: 0.0, fdr_q: 0.01,
-///     fwer_p: 0.02, rank_at_max: 41, leading_edge: vec!["A".into(), "B".into()],
+///     fwer_p: 0.02, rank_at_max: 41, leading_edge: vec!["A".into(), "B".into()], hits: vec![],
 /// }];
 /// assert_eq!(
 ///     phenotype_tsv(&rows),

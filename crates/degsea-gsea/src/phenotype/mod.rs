@@ -36,7 +36,7 @@ mod set_scores;
 
 use std::collections::BTreeMap;
 
-use degsea_core::GeneSetCollection;
+use degsea_core::{GeneSetCollection, PhenotypeRecord};
 use rayon::prelude::*;
 
 pub use metric::{Metric, SIGMA_FLOOR_FRACTION, SIGMA_FLOOR_ZERO, gene_metric};
@@ -105,37 +105,11 @@ pub struct Expression {
     pub values: Vec<f64>,
 }
 
-/// One row of the phenotype GSEA result.
-#[derive(Debug, Clone, PartialEq)]
-pub struct PhenotypeRow {
-    /// Set name.
-    pub pathway: String,
-    /// Number of set genes in the expression matrix.
-    pub size: usize,
-    /// Enrichment score.
-    pub es: f64,
-    /// Normalised enrichment score.
-    pub nes: f64,
-    /// Nominal p-value.
-    pub pval: f64,
-    /// FDR q-value.
-    pub fdr_q: f64,
-    /// Family-wise error rate p-value.
-    pub fwer_p: f64,
-    /// 0-based position in the ranked list where the running sum reaches ES.
-    pub rank_at_max: usize,
-    /// Leading-edge genes (from the top for ES > 0, from the bottom for ES < 0).
-    pub leading_edge: Vec<String>,
-    /// 0-based positions of the set's genes in the observed ranking, increasing (for
-    /// enrichment plots).
-    pub hits: Vec<usize>,
-}
-
 /// Result of [`run_phenotype`].
 #[derive(Debug, Clone)]
 pub struct PhenotypeResult {
     /// One row per set within the size limits, by set name.
-    pub rows: Vec<PhenotypeRow>,
+    pub rows: Vec<PhenotypeRecord>,
     /// The observed ranking: gene ids and metric values, by decreasing metric.
     pub ranking: Vec<(String, f64)>,
 }
@@ -391,7 +365,7 @@ pub fn run_phenotype(
                 LeadingEdge::Bottom(j) => hits[j].saturating_sub(1),
                 LeadingEdge::Empty => 0,
             };
-            PhenotypeRow {
+            PhenotypeRecord {
                 pathway: names[s].to_string(),
                 size: sets[s].len(),
                 es: es_obs[s],

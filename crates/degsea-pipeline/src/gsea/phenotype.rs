@@ -103,21 +103,7 @@ pub struct PhenotypeInput {
 
 /// The sorted result rows in the `gsea.tsv` format: by pval, ties by larger |NES|, then name.
 pub fn records(result: &PhenotypeResult) -> Vec<PhenotypeRecord> {
-    let mut rows: Vec<PhenotypeRecord> = result
-        .rows
-        .iter()
-        .map(|r| PhenotypeRecord {
-            pathway: r.pathway.clone(),
-            size: r.size,
-            es: r.es,
-            nes: r.nes,
-            pval: r.pval,
-            fdr_q: r.fdr_q,
-            fwer_p: r.fwer_p,
-            rank_at_max: r.rank_at_max,
-            leading_edge: r.leading_edge.clone(),
-        })
-        .collect();
+    let mut rows = result.rows.clone();
     rows.sort_by(|a, b| {
         a.pval
             .total_cmp(&b.pval)
