@@ -15,11 +15,10 @@ use degsea_io::gsea_table::GseaRecord;
 use degsea_io::manifest::Manifest;
 use degsea_io::output::OutputDir;
 use degsea_report::folder::LoadOptions;
-use degsea_report::{LogCpm, NamedSvg, ReportInput, SampleInfo};
+use degsea_report::{LogCpm, NamedSvg, Precomputed, ReportInput, SampleInfo};
 
 use crate::de::DeRun;
 use crate::log;
-use crate::plots::{self, ImageFormat};
 
 /// The file name of the report inside an output folder.
 pub const REPORT_FILE: &str = "report.html";
@@ -100,28 +99,47 @@ pub fn input_from_run(
     ReportInput::from_manifest(manifest, samples, de, gsea, plots, Some(log_cpm))
 }
 
-/// Renders `input` and stages `sub/report.html`; with `write_plots`, also the QC plots under
-/// `sub/plots/` as SVG and PNG, like the run's other plots.
+/// The report input of [`input_from_run`] made from a DE-only one (built with the manifest
+/// without enrichment and no GSEA rows or plots) by handing it the final manifest, the GSEA rows
+/// and the run's plots; its tables and log-CPM are moved, not recomputed.
+pub fn complete_input(
+    de_only: ReportInput,
+    manifest: &Manifest,
+    gsea: Vec<GseaRecord>,
+    plots: &[(String, String)],
+) -> ReportInput {
+    let plots = plots.iter().map(|(name, svg)| NamedSvg { name: name.clone(), svg: svg.clone() }).collect();
+    ReportInput::from_manifest(manifest.to_json(), de_only.samples, de_only.de, gsea, plots, de_only.log_cpm)
+}
+
+/// Renders `input` with its precomputed QC plots (`qc`: [`degsea_report::qc_plots`]' names and
+/// SVGs, with their PNGs when rendered) and DE data block, and stages `sub/report.html`; with
+/// `write_plots`, also the QC plots under `sub/plots/` as SVG and PNG, like the run's other plots.
 ///
 /// # Errors
-/// A plot that cannot be drawn or rendered, or a file that cannot be staged.
+/// A file that cannot be staged.
 pub fn stage(
     out: &mut OutputDir,
     sub: &Path,
     input: &ReportInput,
+    de_data: String,
+    qc: &[(String, String, Option<Vec<u8>>)],
     write_plots: bool,
-    dpi: f32,
 ) -> anyhow::Result<()> {
-    let rendered = degsea_report::render(input)?;
+    let qc_plots =
+        qc.iter().map(|(name, svg, _)| NamedSvg { name: name.clone(), svg: svg.clone() }).collect();
+    let rendered = degsea_report::render_with(input, Precomputed { qc_plots, de_data })?;
     out.write(sub.join(REPORT_FILE), rendered.html.as_bytes())
         .with_context(|| format!("writing `{}`", out.dest().join(sub).join(REPORT_FILE).display()))?;
     if write_plots {
-        let images: Vec<(String, String)> = rendered
-            .qc_plots
-            .into_iter()
-            .map(|p| (sub.join("plots").join(p.name).to_string_lossy().into_owned(), p.svg))
-            .collect();
-        plots::write_images(out, &images, &[ImageFormat::Svg, ImageFormat::Png], dpi)?;
+        for (name, svg, png) in qc {
+            let stem = sub.join("plots").join(name).to_string_lossy().into_owned();
+            out.write(format!("{stem}.svg"), svg.as_bytes())
+                .with_context(|| format!("writing {stem}.svg"))?;
+            if let Some(bytes) = png {
+                out.write(format!("{stem}.png"), bytes).with_context(|| format!("writing {stem}.png"))?;
+            }
+        }
     }
     Ok(())
 }

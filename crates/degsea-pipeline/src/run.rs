@@ -8,6 +8,12 @@
 //! its QC plots (`plots/{library_sizes,mds,bcv,md,pvalue_histogram}`, `plots/heatmap/<SET>`)
 //! and `run.json`.
 //! Everything is staged and published only at the end, so a failed run leaves no partial files.
+//!
+//! After DE, the enrichment (ranking, GSEA, NES bars, enrichment curves, heatmaps) and the plots
+//! that need only the DE results (volcano, QC plots, the report's DE table) run concurrently,
+//! each rendering its PNGs in parallel; files are staged after both in a fixed order, so every
+//! output (bar `run.json`'s timings) is the same at any thread count. In `timings_seconds`,
+//! `plots` is the wall time the drawing adds beyond `rank` and `gsea`, which it overlaps.
 
 use std::path::{Path, PathBuf};
 use std::time::Instant;
@@ -21,13 +27,14 @@ use degsea_io::gsea_table::GseaRecord;
 use degsea_io::gsea_table::GseaSummary;
 use degsea_io::manifest::{FileDigest, Manifest};
 use degsea_io::output::OutputDir;
+use rayon::prelude::*;
 use serde_json::{Value, json};
 
 use crate::de::{self, DeOptions, DeRun};
 use crate::gsea::phenotype::{self, ClassDesign, PhenotypeInput};
 use crate::gsea::{self, FGSEA_VERSION};
 use crate::inputs::{CountInputs, CountsAndSheet, read_counts_and_sheet, resolve};
-use crate::plots::{self, ImageFormat, Style};
+use crate::plots::{self, Style};
 use crate::progress::Progress;
 use crate::ranking::{self, NamedMap, Ranking};
 use crate::warnings::Warnings;
@@ -128,6 +135,21 @@ pub fn run(config: &RunConfig) -> anyhow::Result<()> {
     Ok(())
 }
 
+/// A plot: its name under `plots/`, its SVG and, when the run writes plots, its PNG.
+type Image = (String, String, Option<Vec<u8>>);
+
+/// Stages `sub/plots/<name>.svg` and `.png` of each image, in order.
+fn write_images(out: &mut OutputDir, sub: &Path, images: &[Image]) -> anyhow::Result<()> {
+    for (name, svg, png) in images {
+        let stem = sub.join("plots").join(name).to_string_lossy().into_owned();
+        out.write(format!("{stem}.svg"), svg.as_bytes()).with_context(|| format!("writing {stem}.svg"))?;
+        if let Some(bytes) = png {
+            out.write(format!("{stem}.png"), bytes).with_context(|| format!("writing {stem}.png"))?;
+        }
+    }
+    Ok(())
+}
+
 /// The GSEA of one contrast.
 enum Enrichment {
     /// fgsea on the DE ranking.
@@ -211,47 +233,146 @@ impl Job<'_> {
 
         let de_run = de::analyse(&self.data.table.matrix, self.design, &config.de, &mut warnings)?;
         timings.extend(&de_run.timings);
+        // The report's DE tables and log-CPM are computed while the DE tables are written.
         let clock = Instant::now();
-        de::write_tables(out, sub, self.data.table.matrix.genes(), self.design, &de_run, false)?;
+        let (de_input, written) = rayon::join(
+            || {
+                config.report.then(|| {
+                    let base = self.manifest(&de_run, None, Warnings::default(), Timings::default());
+                    report::input_from_run(&base, self.design, &de_run, Vec::new(), &[])
+                })
+            },
+            || de::write_tables(out, sub, self.data.table.matrix.genes(), self.design, &de_run, false),
+        );
+        written?;
         timings.push("write_de", clock.elapsed().as_secs_f64());
 
-        let enrichment = match &config.phenotype {
-            None => self.preranked(out, sub, &de_run, user_map, &progress, &mut warnings, &mut timings)?,
-            Some(opts) => {
-                self.phenotype(out, sub, &de_run, opts, user_map, &progress, &mut warnings, &mut timings)?
-            }
-        };
+        // After DE, two independent branches run concurrently: the enrichment (ranking, GSEA,
+        // its tables, then NES bars, enrichment curves and heatmaps) and the plots that need
+        // only the DE results (volcano, the report's QC plots and DE table). PNGs are rendered
+        // inside each branch; every file is written after the join in the order of a serial
+        // run, so the output does not depend on the thread count.
+        let draw = config.plots || config.report;
+        let clock = Instant::now();
+        let (enrichment_side, de_side) = rayon::join(
+            || -> anyhow::Result<(Enrichment, Vec<Image>, Vec<Image>)> {
+                let enrichment = match &config.phenotype {
+                    None => {
+                        self.preranked(out, sub, &de_run, user_map, &progress, &mut warnings, &mut timings)?
+                    }
+                    Some(opts) => self.phenotype(
+                        out,
+                        sub,
+                        &de_run,
+                        opts,
+                        user_map,
+                        &progress,
+                        &mut warnings,
+                        &mut timings,
+                    )?,
+                };
+                if draw {
+                    progress.stage(&format!("{contrast}: plots"));
+                }
+                let curves = if draw { self.draw_enrichment_plots(&enrichment)? } else { Vec::new() };
+                let heatmaps = match &de_input {
+                    Some(input) => {
+                        let records = enrichment.records();
+                        let sets = degsea_report::significant_sets(&records, input.fdr);
+                        degsea_report::heatmap_plots(input, &sets)?
+                            .into_iter()
+                            .map(|p| (p.name, p.svg))
+                            .collect()
+                    }
+                    None => Vec::new(),
+                };
+                let curves = self.rasterise(sub, curves)?;
+                let heatmaps = self.rasterise(sub, heatmaps)?;
+                Ok((enrichment, curves, heatmaps))
+            },
+            || -> anyhow::Result<(Option<Image>, Vec<Image>, String)> {
+                let volcano = if draw {
+                    let style = self.style();
+                    Some(("volcano".to_owned(), plots::volcano(&de_run.volcano_points(), &style, None)?))
+                } else {
+                    None
+                };
+                let (qc, de_data) = match &de_input {
+                    Some(input) => {
+                        let (qc, de_data) = rayon::join(
+                            || degsea_report::de_qc_plots(input),
+                            || degsea_report::de_data_json(input),
+                        );
+                        (qc?.into_iter().map(|p| (p.name, p.svg)).collect(), de_data)
+                    }
+                    None => (Vec::new(), String::new()),
+                };
+                let mut images: Vec<(String, String)> = volcano.into_iter().collect();
+                let has_volcano = !images.is_empty();
+                images.extend(qc);
+                let mut images = self.rasterise(sub, images)?;
+                let volcano = if has_volcano { Some(images.remove(0)) } else { None };
+                Ok((volcano, images, de_data))
+            },
+        );
+        let (enrichment, curves, heatmaps) = enrichment_side?;
+        let (volcano, de_qc, de_data) = de_side?;
+        let overlapped = clock.elapsed().as_secs_f64();
+        let clock = Instant::now();
 
-        // The run's plots as SVG, drawn also without `--no-plots`'s files for the report page.
-        let images = if config.plots || config.report {
-            progress.stage(&format!("{contrast}: plots"));
-            let clock = Instant::now();
-            let images = self.draw_plots(&de_run, &enrichment)?;
-            if config.plots {
-                let staged: Vec<(String, String)> = images
-                    .iter()
-                    .map(|(name, svg)| {
-                        (sub.join("plots").join(name).to_string_lossy().into_owned(), svg.clone())
-                    })
-                    .collect();
-                plots::write_images(out, &staged, &[ImageFormat::Svg, ImageFormat::Png], config.dpi)?;
-            }
-            timings.push("plots", clock.elapsed().as_secs_f64());
-            images
-        } else {
-            Vec::new()
-        };
+        // The run's plots: NES bars, volcano, enrichment curves (the first curve is the NES bars).
+        let mut curves = curves.into_iter();
+        let images: Vec<Image> = curves.next().into_iter().chain(volcano).chain(curves).collect();
+        if config.plots {
+            write_images(out, sub, &images)?;
+        }
+        let enrichment_seconds: f64 =
+            timings.0.iter().filter(|(k, _)| k == "rank" || k == "gsea").map(|(_, v)| *v).sum();
+        if draw {
+            // The plots' own wall time: what they add to the enrichment they overlap with.
+            timings.push("plots", (overlapped - enrichment_seconds).max(0.0) + clock.elapsed().as_secs_f64());
+        }
 
-        let mut manifest = self.manifest(&de_run, &enrichment, warnings, timings);
-        if config.report {
+        let mut manifest = self.manifest(&de_run, Some(&enrichment), warnings, timings);
+        if let Some(de_input) = de_input {
             progress.stage(&format!("{contrast}: report.html"));
             let clock = Instant::now();
-            let input =
-                report::input_from_run(&manifest, self.design, &de_run, enrichment.records(), &images);
-            report::stage(out, sub, &input, config.plots, config.dpi)?;
+            let svgs: Vec<(String, String)> =
+                images.iter().map(|(name, svg, _)| (name.clone(), svg.clone())).collect();
+            let input = report::complete_input(de_input, &manifest, enrichment.records(), &svgs);
+            let qc: Vec<Image> = de_qc.into_iter().chain(heatmaps).collect();
+            report::stage(out, sub, &input, de_data, &qc, config.plots)?;
             manifest.timings.push(("report".to_owned(), clock.elapsed().as_secs_f64()));
         }
         write_manifest(out, sub, manifest)
+    }
+
+    /// Look options of the run's plots.
+    fn style(&self) -> Style {
+        Style {
+            fdr: self.config.fdr,
+            title: None,
+            width: None,
+            height: None,
+            groups: plots::labels_from_contrast(&self.design.contrast),
+        }
+    }
+
+    /// Renders the PNG of each `(name under plots/, SVG)` in parallel when the run writes plots.
+    fn rasterise(&self, sub: &Path, images: Vec<(String, String)>) -> anyhow::Result<Vec<Image>> {
+        let config = self.config;
+        if !config.plots {
+            return Ok(images.into_iter().map(|(name, svg)| (name, svg, None)).collect());
+        }
+        images
+            .into_par_iter()
+            .map(|(name, svg)| {
+                let png = degsea_plot::svg_to_png(&svg, config.dpi).with_context(|| {
+                    format!("rendering {}.png", sub.join("plots").join(&name).to_string_lossy())
+                })?;
+                Ok((name, svg, Some(png)))
+            })
+            .collect()
     }
 
     /// Preranked GSEA (fgsea) of the DE ranking: `ranks.rnk`, `gsea.tsv`, `gsea.json`.
@@ -361,23 +482,14 @@ impl Job<'_> {
         Ok(Enrichment::Phenotype { input: Box::new(input), result, distinct, opts: opts.clone() })
     }
 
-    /// NES bar plot, volcano and one enrichment curve per significant pathway, as
+    /// NES bar plot and one enrichment curve per significant pathway, as
     /// `(name under plots/, SVG)`.
-    fn draw_plots(&self, de_run: &DeRun, enrichment: &Enrichment) -> anyhow::Result<Vec<(String, String)>> {
+    fn draw_enrichment_plots(&self, enrichment: &Enrichment) -> anyhow::Result<Vec<(String, String)>> {
         let config = self.config;
-        let style = Style {
-            fdr: config.fdr,
-            title: None,
-            width: None,
-            height: None,
-            groups: plots::labels_from_contrast(&self.design.contrast),
-        };
+        let style = self.style();
         let rows = enrichment.summaries();
         let collection = if config.genesets.len() == 1 { config.genesets[0].as_str() } else { "" };
-        let mut images = vec![
-            ("nes_bar".to_owned(), plots::nes_bar(&rows, &style, None, collection)?),
-            ("volcano".to_owned(), plots::volcano(&de_run.volcano_points(), &style, None)?),
-        ];
+        let mut images = vec![("nes_bar".to_owned(), plots::nes_bar(&rows, &style, None, collection)?)];
         images.extend(match enrichment {
             Enrichment::Preranked { result, .. } => {
                 plots::enrichment_plots_from_result(result, &style, None)?
@@ -400,10 +512,11 @@ impl Job<'_> {
     }
 
     /// The run.json manifest of one contrast.
+    /// Without `enrichment`, the DE part only (what the report's QC plots read).
     fn manifest(
         &self,
         de_run: &DeRun,
-        enrichment: &Enrichment,
+        enrichment: Option<&Enrichment>,
         warnings: Warnings,
         timings: Timings,
     ) -> Manifest {
@@ -411,11 +524,14 @@ impl Job<'_> {
         let mut m = Manifest::new("run", config.command_line.clone());
         m.reproduces.insert("edgeR".into(), json!(de::EDGER_VERSION));
         match enrichment {
-            Enrichment::Preranked { .. } => m.reproduces.insert("fgsea".into(), json!(FGSEA_VERSION)),
-            Enrichment::Phenotype { .. } => {
-                m.reproduces.insert("gseapy".into(), json!(phenotype::GSEAPY_VERSION))
+            Some(Enrichment::Preranked { .. }) => {
+                m.reproduces.insert("fgsea".into(), json!(FGSEA_VERSION));
             }
-        };
+            Some(Enrichment::Phenotype { .. }) => {
+                m.reproduces.insert("gseapy".into(), json!(phenotype::GSEAPY_VERSION));
+            }
+            None => {}
+        }
         let mut parameters = config.inputs.parameters_json();
         if let Value::Object(p) = &mut parameters {
             p.insert("contrast".into(), json!(self.design.contrast.to_string()));
@@ -428,16 +544,17 @@ impl Job<'_> {
             p.insert("gene_map".into(), json!(config.gene_map.as_ref().map(|p| p.display().to_string())));
             p.insert("genesets".into(), json!(config.genesets));
             match enrichment {
-                Enrichment::Preranked { result, .. } => {
+                Some(Enrichment::Preranked { result, .. }) => {
                     p.insert("rank_by".into(), json!(config.rank_by.name()));
                     p.insert("gsea".into(), gsea::parameters_json(&config.gsea, result));
                 }
-                Enrichment::Phenotype { opts, .. } => {
+                Some(Enrichment::Phenotype { opts, .. }) => {
                     p.insert(
                         "gsea".into(),
                         phenotype::parameters_json(opts, config.permute_within.as_deref(), Collapse::Mean),
                     );
                 }
+                None => {}
             }
             p.insert("fdr".into(), json!(config.fdr));
             p.insert("dpi".into(), json!(config.dpi));
@@ -445,7 +562,7 @@ impl Job<'_> {
             p.insert("report".into(), json!(config.report));
         }
         m.parameters = parameters;
-        m.seed = Some(match enrichment {
+        m.seed = enrichment.map(|e| match e {
             Enrichment::Preranked { .. } => config.gsea.seed,
             Enrichment::Phenotype { opts, .. } => opts.seed,
         });
@@ -455,14 +572,15 @@ impl Job<'_> {
         m.results.insert("design".into(), de::design_json(self.design));
         m.results.insert("de".into(), de::results_json(de_run));
         match enrichment {
-            Enrichment::Preranked { ranking, result } => {
+            None => {}
+            Some(Enrichment::Preranked { ranking, result }) => {
                 m.results.insert(
                     "ranking".into(),
                     ranking::ranking_json(ranking, config.rank_by, result.ranks.tie_fraction),
                 );
                 m.results.insert("gsea".into(), gsea::results_json(self.collections, result));
             }
-            Enrichment::Phenotype { input, result, distinct, opts } => {
+            Some(Enrichment::Phenotype { input, result, distinct, opts }) => {
                 m.results.insert(
                     "gsea".into(),
                     phenotype::results_json(self.collections, input, opts, result, *distinct),

@@ -87,10 +87,14 @@ pub fn svg_to_png(svg: &str, dpi: f32) -> Result<Vec<u8>> {
     let (w, h, scale) = pixel_size(&tree, dpi)?;
     let mut pixmap = tiny_skia::Pixmap::new(w, h)
         .ok_or_else(|| Error::Render(format!("cannot allocate a {w}x{h} image")))?;
-    pixmap.fill(tiny_skia::Color::WHITE);
+    // Opaque white is 0xFF in every premultiplied RGBA byte: a memset, not a per-pixel store.
+    pixmap.data_mut().fill(u8::MAX);
     resvg::render(&tree, tiny_skia::Transform::from_scale(scale, scale), &mut pixmap.as_mut());
     // Opaque background: premultiplied RGBA equals RGB, so drop alpha.
-    let rgb: Vec<u8> = pixmap.data().chunks_exact(4).flat_map(|p| [p[0], p[1], p[2]]).collect();
+    let mut rgb = vec![0u8; pixmap.data().len() / 4 * 3];
+    for (dst, src) in rgb.chunks_exact_mut(3).zip(pixmap.data().chunks_exact(4)) {
+        dst.copy_from_slice(&src[..3]);
+    }
     let mut out = Vec::with_capacity(rgb.len() / 8);
     {
         let mut enc = png::Encoder::new(&mut out, w, h);

@@ -3,8 +3,10 @@
 use std::fmt::Write as _;
 
 use degsea_plot::pathway_label;
+use rayon::prelude::*;
 use serde_json::Value;
 
+use crate::json_text::{push_num, push_str};
 use crate::methods::{REFERENCES, methods_paragraph};
 use crate::qc::{HEATMAP_MAX_GENES, qc_plots};
 use crate::{NamedSvg, Rendered, ReportInput, Result};
@@ -37,22 +39,16 @@ pub(crate) fn esc(text: &str) -> String {
 
 /// A number in JSON with `digits` significant digits, as short as possible; `null` if not finite.
 pub(crate) fn json_num(x: f64, digits: usize) -> String {
-    if !x.is_finite() {
-        return "null".to_owned();
-    }
-    let r: f64 = format!("{:.*e}", digits.saturating_sub(1), x).parse().unwrap_or(x);
-    let plain = format!("{r}");
-    let sci = format!("{r:e}");
-    if sci.len() < plain.len() { sci } else { plain }
+    let mut s = String::new();
+    push_num(&mut s, x, digits);
+    s
 }
 
 /// A JSON string literal that is safe inside a `<script>` element.
 fn json_str(s: &str) -> String {
-    script_safe(&Value::String(s.to_owned()).to_string())
-}
-
-fn script_safe(json: &str) -> String {
-    json.replace("</", "<\\/").replace("<!--", "<\\!--")
+    let mut out = String::with_capacity(s.len() + 2);
+    push_str(&mut out, s);
+    out
 }
 
 /// The SVG document without its XML declaration, for inlining.
@@ -292,7 +288,7 @@ fn qc_section(out: &mut String, input: &ReportInput, qc: &[NamedSvg]) {
     out.push_str("</section>\n");
 }
 
-fn de_section(out: &mut String, input: &ReportInput) {
+fn de_section(out: &mut String, input: &ReportInput, de_data: &str) {
     let de = &input.de;
     out.push_str("<section id=\"de\"><h2>Differential expression</h2>\n");
     if let Some(svg) = input.plot("volcano") {
@@ -326,38 +322,62 @@ fn de_section(out: &mut String, input: &ReportInput) {
         out,
         "<p class=\"print-only note\">Printed: the first {PRINT_ROWS} rows of the current view; the full table is in de.tsv.</p>"
     );
-    // Column-oriented compact JSON.
-    let mut j = String::with_capacity(de.genes.len() * 80);
-    let _ = write!(
-        j,
-        "{{\"fdr\":{},\"columns\":[\"gene\",\"logFC\",\"logCPM\",\"PValue\",\"FDR\",\"dispersion\"],\"kinds\":[\"s\",\"fc\",\"cpm\",\"p\",\"p\",\"g\"],\"columns_data\":[[",
-        json_num(input.fdr, 6)
-    );
-    for (i, g) in de.genes.iter().enumerate() {
-        if i > 0 {
-            j.push(',');
-        }
-        j.push_str(&json_str(g));
-    }
-    j.push(']');
-    for (col, digits) in [
+    let _ = writeln!(out, "<script type=\"application/json\" id=\"de-data\">{de_data}</script>\n</section>");
+}
+
+/// The DE table's data block (`de-data`): column-oriented compact JSON, each column written
+/// on its own thread.
+pub fn de_data_json(input: &ReportInput) -> String {
+    let de = &input.de;
+    let numeric = [
         (&de.log_fc, FC_DIGITS),
         (&de.log_cpm, CPM_DIGITS),
         (&de.p_value, P_DIGITS),
         (&de.fdr, P_DIGITS),
         (&de.dispersion, P_DIGITS),
-    ] {
-        j.push_str(",[");
-        for (i, &v) in col.iter().enumerate() {
-            if i > 0 {
-                j.push(',');
+    ];
+    let (genes, columns) = rayon::join(
+        || {
+            let mut j = String::with_capacity(de.genes.len() * 20);
+            for (i, g) in de.genes.iter().enumerate() {
+                if i > 0 {
+                    j.push(',');
+                }
+                push_str(&mut j, g);
             }
-            j.push_str(&json_num(v, digits));
-        }
+            j
+        },
+        || {
+            numeric
+                .par_iter()
+                .map(|(col, digits)| {
+                    let mut j = String::with_capacity(col.len() * 10);
+                    for (i, &v) in col.iter().enumerate() {
+                        if i > 0 {
+                            j.push(',');
+                        }
+                        push_num(&mut j, v, *digits);
+                    }
+                    j
+                })
+                .collect::<Vec<String>>()
+        },
+    );
+    let mut j = String::with_capacity(genes.len() + columns.iter().map(String::len).sum::<usize>() + 256);
+    let _ = write!(
+        j,
+        "{{\"fdr\":{},\"columns\":[\"gene\",\"logFC\",\"logCPM\",\"PValue\",\"FDR\",\"dispersion\"],\"kinds\":[\"s\",\"fc\",\"cpm\",\"p\",\"p\",\"g\"],\"columns_data\":[[",
+        json_num(input.fdr, 6)
+    );
+    j.push_str(&genes);
+    j.push(']');
+    for c in &columns {
+        j.push_str(",[");
+        j.push_str(c);
         j.push(']');
     }
     j.push_str("]}");
-    let _ = writeln!(out, "<script type=\"application/json\" id=\"de-data\">{j}</script>\n</section>");
+    j
 }
 
 fn gsea_section(out: &mut String, input: &ReportInput, qc: &[NamedSvg]) {
@@ -471,12 +491,17 @@ fn methods_section(out: &mut String, input: &ReportInput) {
     out.push_str("</ol></section>\n");
 }
 
-/// Renders the report page (and the QC plots it contains) from `input`. Pure: the same input
-/// gives the same bytes.
-///
-/// # Errors
-/// Plot and MDS errors, and [`crate::Error::Input`] for inconsistent inputs.
-pub fn render(input: &ReportInput) -> Result<Rendered> {
+/// What [`render_with`] takes ready-made: the QC plots and the DE table's data block.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Precomputed {
+    /// The QC plots, as [`crate::qc_plots`] draws them.
+    pub qc_plots: Vec<NamedSvg>,
+    /// The DE table's JSON, as [`de_data_json`] writes it.
+    pub de_data: String,
+}
+
+/// Every DE column has one value per gene.
+fn check_de_table(input: &ReportInput) -> Result<()> {
     let de = &input.de;
     let n = de.genes.len();
     for (what, len) in [
@@ -490,7 +515,31 @@ pub fn render(input: &ReportInput) -> Result<Rendered> {
             return Err(crate::Error::Input(format!("DE table: {len} {what} values for {n} genes")));
         }
     }
-    let qc = qc_plots(input)?;
+    Ok(())
+}
+
+/// Renders the report page (and the QC plots it contains) from `input`. Pure: the same input
+/// gives the same bytes.
+///
+/// # Errors
+/// Plot and MDS errors, and [`crate::Error::Input`] for inconsistent inputs.
+pub fn render(input: &ReportInput) -> Result<Rendered> {
+    check_de_table(input)?;
+    let (qc, de_data) = rayon::join(|| qc_plots(input), || de_data_json(input));
+    render_with(input, Precomputed { qc_plots: qc?, de_data })
+}
+
+/// [`render`] with its costly parts computed beforehand (e.g. while the GSEA runs):
+/// `pre.qc_plots` must be [`crate::qc_plots`] of `input` (or [`crate::de_qc_plots`] followed by
+/// [`crate::heatmap_plots`] of its significant sets) and `pre.de_data` [`de_data_json`] of it;
+/// then the page is byte-identical to [`render`]'s.
+///
+/// # Errors
+/// [`crate::Error::Input`] for inconsistent inputs.
+pub fn render_with(input: &ReportInput, pre: Precomputed) -> Result<Rendered> {
+    check_de_table(input)?;
+    let Precomputed { qc_plots: qc, de_data } = pre;
+    let n = input.de.genes.len();
     let title = input.groups.contrast_title();
     let mut out = String::with_capacity(n * 100 + (1 << 20));
     let _ = write!(
@@ -513,7 +562,7 @@ pub fn render(input: &ReportInput) -> Result<Rendered> {
     out.push_str("<a href=\"#methods\">Methods</a></nav>\n<main>\n");
     summary(&mut out, input);
     qc_section(&mut out, input, &qc);
-    de_section(&mut out, input);
+    de_section(&mut out, input, &de_data);
     gsea_section(&mut out, input, &qc);
     methods_section(&mut out, input);
     let _ = write!(out, "</main>\n<script>\n{}</script>\n</body></html>\n", JS.replace("</", "<\\/"));

@@ -6,7 +6,8 @@
 //! [`folder::load_dir`] rebuilds the same input from an output folder (`degsea report --from`).
 //! [`render`] is a pure function: the same input gives the same bytes. It also returns the QC
 //! plots it drew ([`Rendered::qc_plots`]) so the caller can write them to `plots/` beside the
-//! other plots.
+//! other plots. [`render_with`] takes the costly parts ready-made ([`de_qc_plots`],
+//! [`heatmap_plots`], [`de_data_json`]), so a caller can compute them while other work runs.
 //!
 //! ```
 //! use degsea_report::{DeTable, ReportInput, render};
@@ -27,13 +28,14 @@
 mod error;
 pub mod folder;
 mod html;
+mod json_text;
 mod methods;
 mod qc;
 
 pub use error::{Error, Result};
-pub use html::render;
+pub use html::{Precomputed, de_data_json, render, render_with};
 pub use methods::{REFERENCES, methods_paragraph};
-pub use qc::{HEATMAP_MAX_GENES, bcv_input, heatmap_rows, qc_plots};
+pub use qc::{HEATMAP_MAX_GENES, bcv_input, de_qc_plots, heatmap_plots, heatmap_rows, qc_plots};
 
 use degsea_plot::GroupLabels;
 
@@ -203,14 +205,17 @@ impl ReportInput {
 
     /// Gene sets with `padj < fdr`, by decreasing NES.
     pub fn significant_sets(&self) -> Vec<&GseaRecord> {
-        let mut v: Vec<&GseaRecord> = self
-            .gsea
-            .iter()
-            .filter(|r| r.padj.is_finite() && r.padj < self.fdr && r.nes.is_finite())
-            .collect();
-        v.sort_by(|a, b| b.nes.total_cmp(&a.nes).then_with(|| a.pathway.cmp(&b.pathway)));
-        v
+        significant_sets(&self.gsea, self.fdr)
     }
+}
+
+/// The gene sets of `gsea` with `padj < fdr`, by decreasing NES (ties by name): the sets the
+/// report shows a block, an enrichment curve and a heatmap for.
+pub fn significant_sets(gsea: &[GseaRecord], fdr: f64) -> Vec<&GseaRecord> {
+    let mut v: Vec<&GseaRecord> =
+        gsea.iter().filter(|r| r.padj.is_finite() && r.padj < fdr && r.nes.is_finite()).collect();
+    v.sort_by(|a, b| b.nes.total_cmp(&a.nes).then_with(|| a.pathway.cmp(&b.pathway)));
+    v
 }
 
 /// A value of the manifest at `pointer` in the pre-pipeline layout (`/groups/…`, `/de/…`,

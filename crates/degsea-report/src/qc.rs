@@ -9,7 +9,7 @@ use degsea_plot::{
 };
 use ndarray::ArrayView2;
 
-use crate::{Error, GseaRecord, NamedSvg, ReportInput, Result};
+use crate::{Error, GseaRecord, LogCpm, NamedSvg, ReportInput, Result};
 
 /// At most this many leading-edge genes per heatmap (the first in ranked-list order), so that
 /// a report with many large sets stays small.
@@ -34,8 +34,22 @@ fn qc_samples(input: &ReportInput, order: &[usize]) -> Vec<QcSample> {
 /// `None` without log-CPM or when no leading-edge gene is in it.
 pub fn heatmap_rows(input: &ReportInput, set: &GseaRecord) -> Option<(Vec<String>, Vec<f64>)> {
     let lc = input.log_cpm.as_ref()?;
+    heatmap_rows_indexed(input, set, &gene_index(lc))
+}
+
+/// Row of each log-CPM gene.
+fn gene_index(lc: &LogCpm) -> HashMap<&str, usize> {
+    lc.genes.iter().enumerate().map(|(i, g)| (g.as_str(), i)).collect()
+}
+
+/// [`heatmap_rows`] with the log-CPM's gene index built once for all sets.
+fn heatmap_rows_indexed(
+    input: &ReportInput,
+    set: &GseaRecord,
+    index: &HashMap<&str, usize>,
+) -> Option<(Vec<String>, Vec<f64>)> {
+    let lc = input.log_cpm.as_ref()?;
     let ns = input.samples.len();
-    let index: HashMap<&str, usize> = lc.genes.iter().enumerate().map(|(i, g)| (g.as_str(), i)).collect();
     let order = group_order(input);
     let mut genes = Vec::new();
     let mut values = Vec::new();
@@ -65,24 +79,44 @@ pub fn bcv_input(input: &ReportInput) -> Option<BcvInput<'_>> {
 }
 
 /// Draws the QC plots: library sizes, MDS and heatmaps (when log-CPM is given), BCV, MD and the
-/// p-value histogram.
+/// p-value histogram — [`de_qc_plots`], then [`heatmap_plots`] of the significant sets.
 ///
 /// # Errors
 /// [`Error::Input`] when the log-CPM matrix does not have one column per sample, and plot or
 /// MDS errors.
 pub fn qc_plots(input: &ReportInput) -> Result<Vec<NamedSvg>> {
+    let mut out = de_qc_plots(input)?;
+    out.extend(heatmap_plots(input, &input.significant_sets())?);
+    Ok(out)
+}
+
+/// The QC plots that need only the DE side of the input (no GSEA): library sizes, MDS (when
+/// log-CPM is given; edgeR `plotMDS`), BCV (`plotBCV`), MD (`plotMD`) and the p-value
+/// histogram, in that order. The MDS, the costliest, is computed while the others are drawn.
+///
+/// # Errors
+/// [`Error::Input`] when the log-CPM matrix does not have one column per sample, and plot or
+/// MDS errors.
+pub fn de_qc_plots(input: &ReportInput) -> Result<Vec<NamedSvg>> {
+    let (mds, rest) = rayon::join(|| mds_plot(input), || de_table_plots(input));
     let mut out = Vec::new();
-    let named = |name: &str, svg: String| NamedSvg { name: name.to_owned(), svg };
-    let identity: Vec<usize> = (0..input.samples.len()).collect();
     if !input.samples.is_empty() {
         let order = group_order(input);
         let lib: Vec<f64> = order.iter().map(|&j| input.samples[j].lib_size).collect();
         let nf: Vec<f64> = order.iter().map(|&j| input.samples[j].norm_factor).collect();
-        out.push(named(
-            "library_sizes",
-            library_sizes_svg(&qc_samples(input, &order), &lib, &nf, &input.groups, &input.norm_method)?,
-        ));
+        out.push(NamedSvg {
+            name: "library_sizes".to_owned(),
+            svg: library_sizes_svg(&qc_samples(input, &order), &lib, &nf, &input.groups, &input.norm_method)?,
+        });
     }
+    out.extend(mds?);
+    out.extend(rest?);
+    Ok(out)
+}
+
+/// The MDS plot (edgeR `plotMDS`) of the log-CPM, when given and with at least 3 samples.
+fn mds_plot(input: &ReportInput) -> Result<Option<NamedSvg>> {
+    let identity: Vec<usize> = (0..input.samples.len()).collect();
     if let Some(lc) = &input.log_cpm {
         let ns = input.samples.len();
         if ns == 0 || lc.values.len() != lc.genes.len() * ns {
@@ -101,15 +135,20 @@ pub fn qc_plots(input: &ReportInput) -> Result<Vec<NamedSvg>> {
                 m.var_explained.first().copied().unwrap_or(0.0),
                 m.var_explained.get(1).copied().unwrap_or(0.0),
             );
-            out.push(named(
-                "mds",
-                mds_svg(
-                    &MdsInput { samples: &samples, x: &m.x, y: &m.y, var_explained: ve, top: m.top },
-                    &input.groups,
-                )?,
-            ));
+            let svg = mds_svg(
+                &MdsInput { samples: &samples, x: &m.x, y: &m.y, var_explained: ve, top: m.top },
+                &input.groups,
+            )?;
+            return Ok(Some(NamedSvg { name: "mds".to_owned(), svg }));
         }
     }
+    Ok(None)
+}
+
+/// BCV, MD and p-value histogram of the DE table (none without genes).
+fn de_table_plots(input: &ReportInput) -> Result<Vec<NamedSvg>> {
+    let mut out = Vec::new();
+    let named = |name: &str, svg: String| NamedSvg { name: name.to_owned(), svg };
     let de = &input.de;
     if let Some(bcv) = bcv_input(input) {
         out.push(named("bcv", bcv_svg(&bcv)?));
@@ -119,15 +158,27 @@ pub fn qc_plots(input: &ReportInput) -> Result<Vec<NamedSvg>> {
         out.push(named("md", md_svg(&md, input.fdr, &input.groups)?));
         out.push(named("pvalue_histogram", pvalue_histogram_svg(&de.p_value)?));
     }
+    Ok(out)
+}
+
+/// The leading-edge heatmaps (`heatmap/<SET>`) of `sets` (see [`heatmap_rows`]), in that order;
+/// none without log-CPM.
+///
+/// # Errors
+/// Plot errors.
+pub fn heatmap_plots(input: &ReportInput, sets: &[&GseaRecord]) -> Result<Vec<NamedSvg>> {
+    let mut out = Vec::new();
+    let Some(lc) = &input.log_cpm else { return Ok(out) };
+    let index = gene_index(lc);
     let order = group_order(input);
     let samples = qc_samples(input, &order);
-    for set in input.significant_sets() {
-        if let Some((genes, z)) = heatmap_rows(input, set) {
+    for set in sets {
+        if let Some((genes, z)) = heatmap_rows_indexed(input, set, &index) {
             let svg = heatmap_svg(
                 &HeatmapInput { pathway: &set.pathway, genes: &genes, samples: &samples, z: &z },
                 &input.groups,
             )?;
-            out.push(named(&format!("heatmap/{}", crate::html::file_stem(&set.pathway)), svg));
+            out.push(NamedSvg { name: format!("heatmap/{}", crate::html::file_stem(&set.pathway)), svg });
         }
     }
     Ok(out)
