@@ -53,50 +53,110 @@ pub struct GseaRecord {
     pub leading_edge: Vec<String>,
 }
 
-/// The `gsea.tsv` text of `rows` (in the order given).
-pub fn to_tsv(rows: &[GseaRecord]) -> String {
-    let mut s = String::from("pathway\tsize\tES\tNES\tpval\tpadj\tlog2err\tleadingEdge\n");
+/// One cell of a `gsea.tsv` row, typed for its TSV text and its JSON value.
+enum Cell<'a> {
+    Text(&'a str),
+    Count(usize),
+    /// NaN is `NA` in the TSV and `null` in JSON.
+    Num(f64),
+    /// Comma-joined in the TSV, an array in JSON.
+    Genes(&'a [String]),
+}
+
+/// A result row written as `gsea.tsv` / `gsea.json`: its column names and cells, in order.
+trait Columns {
+    const NAMES: &'static [&'static str];
+    fn cells(&self) -> Vec<Cell<'_>>;
+}
+
+/// The columns both layouts start with: `pathway size ES NES pval`.
+fn first_cells(pathway: &str, size: usize, es: f64, nes: f64, pval: f64) -> Vec<Cell<'_>> {
+    vec![Cell::Text(pathway), Cell::Count(size), Cell::Num(es), Cell::Num(nes), Cell::Num(pval)]
+}
+
+impl Columns for GseaRecord {
+    const NAMES: &'static [&'static str] =
+        &["pathway", "size", "ES", "NES", "pval", "padj", "log2err", "leadingEdge"];
+    fn cells(&self) -> Vec<Cell<'_>> {
+        let mut cells = first_cells(&self.pathway, self.size, self.es, self.nes, self.pval);
+        cells.extend([Cell::Num(self.padj), Cell::Num(self.log2err), Cell::Genes(&self.leading_edge)]);
+        cells
+    }
+}
+
+impl Columns for PhenotypeRecord {
+    const NAMES: &'static [&'static str] =
+        &["pathway", "size", "ES", "NES", "pval", "fdr_q", "fwer_p", "rank_at_max", "leadingEdge"];
+    fn cells(&self) -> Vec<Cell<'_>> {
+        let mut cells = first_cells(&self.pathway, self.size, self.es, self.nes, self.pval);
+        cells.extend([
+            Cell::Num(self.fdr_q),
+            Cell::Num(self.fwer_p),
+            Cell::Count(self.rank_at_max),
+            Cell::Genes(&self.leading_edge),
+        ]);
+        cells
+    }
+}
+
+/// The TSV text of `rows`: a header line, then one line per row in the order given.
+fn tsv<R: Columns>(rows: &[R]) -> String {
+    let mut s = R::NAMES.join("\t");
+    s.push('\n');
     for r in rows {
-        let _ = writeln!(
-            s,
-            "{}\t{}\t{}\t{}\t{}\t{}\t{}\t{}",
-            r.pathway,
-            r.size,
-            fmt_f64(r.es),
-            fmt_f64(r.nes),
-            fmt_f64(r.pval),
-            fmt_f64(r.padj),
-            fmt_f64(r.log2err),
-            r.leading_edge.join(",")
-        );
+        for (i, cell) in r.cells().into_iter().enumerate() {
+            if i > 0 {
+                s.push('\t');
+            }
+            match cell {
+                Cell::Text(t) => s.push_str(t),
+                Cell::Count(n) => {
+                    let _ = write!(s, "{n}");
+                }
+                Cell::Num(x) => s.push_str(&fmt_f64(x)),
+                Cell::Genes(g) => s.push_str(&g.join(",")),
+            }
+        }
+        s.push('\n');
     }
     s
 }
 
-/// The `gsea.json` document of `rows`: `{"pathways": [...]}`, NaN as null.
-pub fn to_json(rows: &[GseaRecord]) -> Value {
+/// The JSON document of `rows`: `{"pathways": [{column: value, ...}, ...]}`, NaN as null.
+fn json<R: Columns>(rows: &[R]) -> Value {
     let rows: Vec<Value> = rows
         .iter()
         .map(|r| {
-            json!({
-                "pathway": r.pathway,
-                "size": r.size,
-                "ES": num(r.es),
-                "NES": num(r.nes),
-                "pval": num(r.pval),
-                "padj": num(r.padj),
-                "log2err": num(r.log2err),
-                "leadingEdge": r.leading_edge,
-            })
+            let object: serde_json::Map<String, Value> = R::NAMES
+                .iter()
+                .zip(r.cells())
+                .map(|(&name, cell)| {
+                    let value = match cell {
+                        Cell::Text(t) => json!(t),
+                        Cell::Count(n) => json!(n),
+                        Cell::Num(x) => num(x),
+                        Cell::Genes(g) => json!(g),
+                    };
+                    (name.to_string(), value)
+                })
+                .collect();
+            Value::Object(object)
         })
         .collect();
     json!({ "pathways": rows })
 }
 
-pub use degsea_core::PhenotypeRecord;
+/// The `gsea.tsv` text of `rows` (in the order given).
+pub fn to_tsv(rows: &[GseaRecord]) -> String {
+    tsv(rows)
+}
 
-/// The header of a phenotype-mode `gsea.tsv`.
-pub const PHENOTYPE_HEADER: &str = "pathway\tsize\tES\tNES\tpval\tfdr_q\tfwer_p\trank_at_max\tleadingEdge";
+/// The `gsea.json` document of `rows`: `{"pathways": [...]}`, NaN as null.
+pub fn to_json(rows: &[GseaRecord]) -> Value {
+    json(rows)
+}
+
+pub use degsea_core::PhenotypeRecord;
 
 /// The phenotype-mode `gsea.tsv` text of `rows` (in the order given).
 ///
@@ -112,45 +172,12 @@ pub const PHENOTYPE_HEADER: &str = "pathway\tsize\tES\tNES\tpval\tfdr_q\tfwer_p\
 /// );
 /// ```
 pub fn phenotype_tsv(rows: &[PhenotypeRecord]) -> String {
-    let mut s = String::from(PHENOTYPE_HEADER);
-    s.push('\n');
-    for r in rows {
-        let _ = writeln!(
-            s,
-            "{}\t{}\t{}\t{}\t{}\t{}\t{}\t{}\t{}",
-            r.pathway,
-            r.size,
-            fmt_f64(r.es),
-            fmt_f64(r.nes),
-            fmt_f64(r.pval),
-            fmt_f64(r.fdr_q),
-            fmt_f64(r.fwer_p),
-            r.rank_at_max,
-            r.leading_edge.join(",")
-        );
-    }
-    s
+    tsv(rows)
 }
 
 /// The phenotype-mode `gsea.json` document: `{"pathways": [...]}`, NaN as null.
 pub fn phenotype_json(rows: &[PhenotypeRecord]) -> Value {
-    let rows: Vec<Value> = rows
-        .iter()
-        .map(|r| {
-            json!({
-                "pathway": r.pathway,
-                "size": r.size,
-                "ES": num(r.es),
-                "NES": num(r.nes),
-                "pval": num(r.pval),
-                "fdr_q": num(r.fdr_q),
-                "fwer_p": num(r.fwer_p),
-                "rank_at_max": r.rank_at_max,
-                "leadingEdge": r.leading_edge,
-            })
-        })
-        .collect();
-    json!({ "pathways": rows })
+    json(rows)
 }
 
 /// The columns of a `gsea.tsv` that plots need.
