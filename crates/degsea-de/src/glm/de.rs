@@ -9,7 +9,7 @@ use ndarray::{Array2, ArrayView2};
 use super::estimate_disp::{DispersionEstimate, estimate_disp};
 use super::fit::{FitInput, GLMFIT_PRIOR_COUNT, glm_fit};
 use super::lrt::glm_lrt;
-use super::ql::{glm_ql_fit, glm_ql_ftest};
+use super::ql::{glm_ql_fit_from, glm_ql_ftest};
 use crate::Result;
 use crate::classic::Tier;
 use crate::onegroup::{Dispersion, ave_log_cpm};
@@ -120,7 +120,7 @@ pub fn glm_de(
     let mut stage_seconds = Vec::new();
     let clock = Instant::now();
     let column_major: Vec<f64> = design.t().iter().copied().collect();
-    let estimate = estimate_disp(counts, eff_lib_sizes, &column_major, p, tier)?;
+    let mut estimate = estimate_disp(counts, eff_lib_sizes, &column_major, p, tier)?;
     let (log_cpm, _) = ave_log_cpm(counts, eff_lib_sizes, Dispersion::Common(estimate.common));
     stage_seconds.push(("estimate_disp", clock.elapsed().as_secs_f64()));
     debug_assert_eq!(counts.ncols(), n, "one design row per sample");
@@ -138,7 +138,9 @@ pub fn glm_de(
                 dispersion: Dispersion::PerGene(&dispersion),
                 tier: REPORTED_FITS,
             };
-            let fit = glm_ql_fit(&input, &log_cpm, robust);
+            // estimateDisp's trended fit is glmQLFit's unshrunk fit: same counts, design,
+            // offsets, dispersions and iteration.
+            let fit = glm_ql_fit_from(&input, &log_cpm, robust, estimate.trended_fit.take());
             stage_seconds.push(("glm_ql_fit", clock.elapsed().as_secs_f64()));
             let clock = Instant::now();
             let r = glm_ql_ftest(&input, &fit, coef);

@@ -15,7 +15,7 @@ use ndarray::{Array2, ArrayView2, ShapeBuilder};
 use crate::classic::Tier;
 use crate::dispersion::r_seq;
 use crate::glm::apl::{AplDesign, AplDispersion};
-use crate::glm::fit::{FitInput, glm_fit};
+use crate::glm::fit::{FitInput, RawFit, fit_raw, glm_fit};
 use crate::glm::levenberg::{GLMFIT_MAX_ITERATIONS, LEVENBERG_LOW_VALUE, LEVENBERG_TOLERANCE, Levenberg};
 use crate::glm::linalg::rank_dqrdc2;
 use crate::glm::locfit::locfit_by_col;
@@ -95,6 +95,9 @@ pub struct DispersionEstimate {
     pub prior_df: f64,
     /// `prior.n = prior.df / (n − p)`.
     pub prior_n: f64,
+    /// `glmFit(y, design, dispersion = trended, prior.count = 0)` by edgeR's iteration, as
+    /// `prior.df` needs it, when every gene took part (`glmQLFit` fits the same).
+    pub(crate) trended_fit: Option<RawFit>,
 }
 
 /// WLEB's default span for `genes` genes: 1 for at most 50, else `0.25 + 0.75·(50/G)^0.5`.
@@ -304,9 +307,11 @@ fn zero_fits(y: &[f64], fitted: &[f64]) -> Vec<bool> {
 /// `tagwise = TRUE`, `robust = FALSE`, 21-point grid on `[−10, 10]`, `min.row.sum = 5`).
 ///
 /// With [`Tier::EdgerExact`] every fit on the grid is edgeR's Levenberg iteration; with
-/// [`Tier::Equivalent`] every fit is undamped Fisher scoring ([`crate::glm::scoring`]; on the
-/// grid from the previous point's coefficients) and the likelihood takes `log μ` from the
-/// linear predictor.
+/// [`Tier::Equivalent`] the preliminary and grid fits are undamped Fisher scoring
+/// ([`crate::glm::scoring`]; on the grid from the previous point's coefficients) and the
+/// likelihood takes `log μ` from the linear predictor. The fit with the trended dispersions
+/// (for `prior.df`) is edgeR's iteration in both tiers and, when every gene took part, is kept
+/// for `glmQLFit`, which fits the same.
 ///
 /// `counts` is genes × samples; `eff_lib_sizes` are `lib.size · norm.factors`; `design` is
 /// column-major `n × p` with full column rank and `p < n`. The prior df is limma
@@ -386,6 +391,7 @@ pub fn estimate_disp(
         }
     }
 
+    let mut trended_fit = None;
     let est = dispersions_from_loglik(
         &l0,
         rows,
@@ -396,9 +402,20 @@ pub fn estimate_disp(
         },
         (n - p) as f64,
         |trended, covariate| {
-            let (fitted, _, deviance) = fit_nb(&y, rows, n, &log_lib, design, p, trended, None, tier)?;
+            // edgeR's iteration in both tiers: glmQLFit repeats this fit (glm/de.rs).
+            let counts_view = ArrayView2::from_shape((rows, n), &y[..]).map_err(|_| Error::NoSamples)?;
+            let design_rows = Array2::from_shape_fn((n, p), |(i, j)| design[j * n + i]);
+            let input = FitInput {
+                counts: counts_view,
+                design: design_rows.view(),
+                offset: &log_lib,
+                dispersion: Dispersion::PerGene(trended),
+                tier: Tier::EdgerExact,
+            };
+            let raw = fit_raw(&input, None);
+            let (fitted, deviance) = (raw.1.as_slice().unwrap_or(&[]), &raw.2);
             let zero =
-                Array2::from_shape_vec((rows, n), zero_fits(&y, &fitted)).map_err(|_| Error::NoSamples)?;
+                Array2::from_shape_vec((rows, n), zero_fits(&y, fitted)).map_err(|_| Error::NoSamples)?;
             let design_view = ArrayView2::from_shape((n, p).f(), design).map_err(|_| Error::NoSamples)?;
             let df = resid_df(&zero, &design_view);
             let s2: Vec<f64> = deviance
@@ -406,7 +423,10 @@ pub fn estimate_disp(
                 .zip(&df)
                 .map(|(&dev, &d)| if d == 0.0 { 0.0 } else { (dev / d).max(0.0) })
                 .collect();
-            Ok(squeeze_var(&s2, &df, Some(covariate), false).df_prior.first().copied().unwrap_or(0.0))
+            let prior_df =
+                squeeze_var(&s2, &df, Some(covariate), false).df_prior.first().copied().unwrap_or(0.0);
+            trended_fit = (rows == genes).then_some(raw);
+            Ok(prior_df)
         },
     )?;
     // Genes outside `sel` take the trend at the selected gene of smallest AveLogCPM (first).
@@ -430,6 +450,7 @@ pub fn estimate_disp(
         span: est.span,
         prior_df: est.prior_df,
         prior_n: est.prior_n,
+        trended_fit,
     })
 }
 

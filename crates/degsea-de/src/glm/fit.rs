@@ -58,13 +58,13 @@ pub struct FitInput<'a> {
     pub tier: Tier,
 }
 
+/// Coefficients, fitted means, deviances and route of a `glmFit(prior.count = 0)`.
+pub(crate) type RawFit = (Array2<f64>, Array2<f64>, Vec<f64>, FitMethod);
+
 /// edgeR `glmFit.default` with `prior.count = 0`: `mglmOneWay` when the design is a one-way
 /// layout (as many distinct rows as columns), else `mglmLevenberg` (`maxit = 250`, `tol =
 /// 1e-6`) from `start` or edgeR's null start; deviance by `nbinomDeviance`.
-fn fit_raw(
-    input: &FitInput<'_>,
-    start: Option<&ArrayView2<'_, f64>>,
-) -> (Array2<f64>, Array2<f64>, Vec<f64>, FitMethod) {
+pub(crate) fn fit_raw(input: &FitInput<'_>, start: Option<&ArrayView2<'_, f64>>) -> RawFit {
     let (n_genes, n) = input.counts.dim();
     let p = input.design.ncols();
     let (group, n_levels) = design_as_factor(&input.design);
@@ -151,7 +151,12 @@ pub(crate) fn row_slices(m: &mut Array2<f64>) -> Vec<&mut [f64]> {
 /// McCarthy, Chen & Smyth (2012), *Nucleic Acids Research* 40:4288.
 #[doc(alias = "glmFit")]
 pub fn glm_fit(input: &FitInput<'_>, prior_count: f64, start: Option<&ArrayView2<'_, f64>>) -> GlmFit {
-    let (coefficients, fitted, deviance, method) = fit_raw(input, start);
+    glm_fit_from(input, prior_count, fit_raw(input, start))
+}
+
+/// [`glm_fit`] given the `prior.count = 0` fit of `input` (from [`fit_raw`]).
+pub(crate) fn glm_fit_from(input: &FitInput<'_>, prior_count: f64, raw: RawFit) -> GlmFit {
+    let (coefficients, fitted, deviance, method) = raw;
     let shrunk = (prior_count > 0.0).then(|| pred_fc(input, prior_count) * std::f64::consts::LN_2);
     GlmFit {
         coefficients,

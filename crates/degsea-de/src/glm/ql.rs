@@ -2,7 +2,7 @@
 
 use ndarray::{Array2, Axis};
 
-use super::fit::{FitInput, GLMFIT_PRIOR_COUNT, GlmFit, glm_fit};
+use super::fit::{FitInput, GLMFIT_PRIOR_COUNT, GlmFit, RawFit, fit_raw, glm_fit, glm_fit_from};
 use super::lrt::glm_lrt;
 use super::squeeze::{Squeezed, squeeze_var};
 use crate::onegroup::Dispersion;
@@ -62,7 +62,19 @@ pub fn resid_df(zero: &Array2<bool>, design: &ndarray::ArrayView2<'_, f64>) -> V
 /// Mol. Biol.* 11:5; Lun, Chen & Smyth (2016), *Methods Mol. Biol.* 1418:391.
 #[doc(alias = "glmQLFit")]
 pub fn glm_ql_fit(input: &FitInput<'_>, ave_log_cpm: &[f64], robust: bool) -> QlFit {
-    let glm = glm_fit(input, GLMFIT_PRIOR_COUNT, None);
+    glm_ql_fit_from(input, ave_log_cpm, robust, None)
+}
+
+/// [`glm_ql_fit`] reusing `raw`, the `glmFit(prior.count = 0)` of `input` when the caller has
+/// it (`estimateDisp`'s trended fit, [`crate::glm::estimate_disp::DispersionEstimate`]).
+pub(crate) fn glm_ql_fit_from(
+    input: &FitInput<'_>,
+    ave_log_cpm: &[f64],
+    robust: bool,
+    raw: Option<RawFit>,
+) -> QlFit {
+    let raw = raw.unwrap_or_else(|| fit_raw(input, None));
+    let glm = glm_fit_from(input, GLMFIT_PRIOR_COUNT, raw);
     let zero =
         ndarray::Zip::from(&glm.fitted).and(&input.counts).map_collect(|&m, &y| m < ZERO_FIT && y < ZERO_FIT);
     let df = resid_df(&zero, &input.design);

@@ -19,6 +19,8 @@
 //! edgeR 3.40.2 `src/glm_levenberg.cpp`, `R/estimateDisp.R`; McCarthy, Chen & Smyth (2012),
 //! *Nucleic Acids Research* 40:4288.
 
+use std::collections::HashMap;
+
 use super::deviance::POISSON_SERIES_BELOW;
 use super::levenberg::{LEVENBERG_LOW_VALUE, Levenberg, Workspace};
 use super::linalg::cholesky_substitute;
@@ -138,9 +140,37 @@ pub fn fisher_scoring_in(
     false
 }
 
-/// From a cold start (no previous fit of the gene), [`fit_equivalent`] scores only genes whose
-/// counts are all at least this (edgeR's exact-zero threshold); others take edgeR's path.
+/// From a cold start (no previous fit of the gene), [`fit_equivalent`] scores a gene with a
+/// count below this (edgeR's exact-zero threshold) only if the design rows of its other counts
+/// have full column rank; others take edgeR's path.
 pub const COLD_START_MIN_COUNT: f64 = 1e-4;
+
+/// Whether the maximum likelihood estimate of a gene whose counts below
+/// [`COLD_START_MIN_COUNT`] are marked in `zero` (bit `i` for sample `i`) is finite: the
+/// design rows of the positive counts have full column rank (the NB log-likelihood with log
+/// link is strictly concave in `β` and, with such rows, tends to `−∞` in every direction).
+/// `None` when there are more than 64 samples (no bit pattern).
+fn finite_optimum(lev: &Levenberg, cache: &mut HashMap<u64, bool>, y: &[f64]) -> Option<bool> {
+    if y.len() > 64 {
+        return None;
+    }
+    let mut zero = 0u64;
+    for (i, &v) in y.iter().enumerate() {
+        if v < COLD_START_MIN_COUNT {
+            zero |= 1 << i;
+        }
+    }
+    Some(*cache.entry(zero).or_insert_with(|| {
+        let p = lev.columns();
+        let keep: Vec<usize> = (0..y.len()).filter(|&i| zero & (1 << i) == 0).collect();
+        if keep.len() < p {
+            return false;
+        }
+        let rows = lev.rows();
+        let sub = ndarray::Array2::from_shape_fn((keep.len(), p), |(a, j)| rows[keep[a] * p + j]);
+        super::linalg::rank_dqrdc2(&sub.view()).0 == p
+    }))
+}
 
 /// Scratch of [`fit_equivalent`] for one thread: the Levenberg and scoring workspaces and the
 /// saved start.
@@ -151,6 +181,8 @@ pub struct FitScratch {
     scoring: ScoringWorkspace,
     beta0: Vec<f64>,
     mu0: Vec<f64>,
+    /// Whether the design rows of the positive counts have full column rank, by zero pattern.
+    finite: HashMap<u64, bool>,
 }
 
 impl FitScratch {
@@ -161,15 +193,17 @@ impl FitScratch {
             scoring: ScoringWorkspace::new(lev),
             beta0: vec![0.0; lev.columns()],
             mu0: vec![0.0; n],
+            finite: HashMap::new(),
         }
     }
 }
 
 /// One gene's fit in the edgeR-equivalent tier: [`fisher_scoring_in`] from `beta`, and edgeR's
 /// Levenberg iteration from the same start if scoring fails, if the counts are all zero (which
-/// the Levenberg fit handles as edgeR does), if the dispersion is below edgeR's Poisson-series
-/// threshold, or if the start is cold and a count is below [`COLD_START_MIN_COUNT`]. With `mu_current`, `mu` already holds the means of
-/// `beta`. On return `beta`, `mu` and `eta` (the linear predictor of `beta`) hold the fit.
+/// the Levenberg fit handles as edgeR does), or if the start is cold and the counts at least
+/// [`COLD_START_MIN_COUNT`] do not determine every coefficient (an optimum at infinity). With
+/// `mu_current`, `mu` already holds the means of `beta`. On return `beta`, `mu` and `eta` (the
+/// linear predictor of `beta`) hold the fit.
 #[allow(clippy::too_many_arguments)]
 pub fn fit_equivalent(
     lev: &Levenberg,
@@ -186,8 +220,11 @@ pub fn fit_equivalent(
     // From a cold start, a gene with zero counts may have its optimum at infinity (a level of
     // the design with only zeros): where the iteration stops then depends on its path, and the
     // fitted values it leaves decide edgeR's exact-zero-fit patterns. Such genes follow edgeR's
-    // path. Positive counts have a finite optimum that both iterations reach.
-    let cold_zero = !mu_current && y.iter().any(|&v| v < COLD_START_MIN_COUNT);
+    // path. A finite optimum is unique (the log-likelihood is strictly concave) and both
+    // iterations reach it.
+    let cold_zero = !mu_current
+        && y.iter().any(|&v| v < COLD_START_MIN_COUNT)
+        && finite_optimum(lev, &mut s.finite, y) != Some(true);
     // Below 1e-4 edgeR's deviance is a truncated Poisson series (deviance.rs); its Levenberg
     // steps are accepted or rejected on that approximation and can stop short of the optimum
     // for large counts, so those fits follow edgeR's path too.
