@@ -128,10 +128,15 @@ fn subset_rows(design: &[f64], n: usize, p: usize, keep: &[bool]) -> Vec<f64> {
     (0..p).flat_map(|j| (0..n).filter(|&i| keep[i]).map(move |i| design[j * n + i])).collect()
 }
 
-/// Maximises each row of a `rows × k` matrix through [`maximize_interpolant`] on `theta`.
+/// Maximises each row of a `rows × k` matrix through [`maximize_interpolant`] on `theta` (rows
+/// in parallel, each as alone).
 fn maximize_rows(theta: &[f64], values: &[f64], rows: usize) -> Vec<f64> {
     let k = theta.len();
-    (0..rows).map(|r| maximize_interpolant(theta, &values[r * k..(r + 1) * k])).collect()
+    (0..rows)
+        .into_par_iter()
+        .with_min_len(APL_ROWS_PER_TASK)
+        .map(|r| maximize_interpolant(theta, &values[r * k..(r + 1) * k]))
+        .collect()
 }
 
 /// The shared log-likelihood of `WLEB(trend.method = "locfit")`: `locfitByCol(l0, covariate,

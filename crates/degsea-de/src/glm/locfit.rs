@@ -32,12 +32,12 @@ const DEFAULT_MAXK: f64 = 100.0;
 /// ("the 1e-12 avoids problems that can occur with roundoff", `locfit.c`).
 const NN_ROUNDOFF: f64 = 1e-12;
 
-/// Vertices of the adaptive tree with their bandwidths and local-fit values.
+/// Vertices of the adaptive tree with their bandwidths and local-fit values (one per column).
 #[derive(Debug, Clone, PartialEq)]
 struct Vertex {
     x: f64,
     h: f64,
-    value: f64,
+    values: Vec<f64>,
 }
 
 /// A cell of the tree: two vertex indices and, when split, its two halves.
@@ -48,10 +48,14 @@ struct Cell {
     halves: Option<Box<(Cell, Cell)>>,
 }
 
-/// The fitted adaptive tree of a one-dimensional degree-0 locfit.
+/// The fitted adaptive tree of a one-dimensional degree-0 locfit of every column of a
+/// row-major `x.len() × cols` matrix `y`. The tree depends on `x` only (bandwidths and the
+/// split rule), so all columns share it; each column's vertex values are computed with the
+/// same operations, in the same order, as a fit of that column alone.
 struct Tree<'a> {
     x: &'a [f64],
     y: &'a [f64],
+    cols: usize,
     w: Option<&'a [f64]>,
     nn: usize,
     cut: f64,
@@ -91,48 +95,53 @@ impl Tree<'_> {
         }
     }
 
-    /// The degree-0 local fit at `v`: returns `(h, value)`.
-    fn fit_at(&mut self, v: f64) -> Result<(f64, f64)> {
+    /// The degree-0 local fit at `v` of every column: returns `(h, values)`.
+    fn fit_at(&mut self, v: f64) -> Result<(f64, Vec<f64>)> {
         let h = self.bandwidth(v);
+        let cols = self.cols;
         // reginit: s1 = Σ w·(pw·y), s0 = Σ w·pw over points with positive kernel weight, in
         // data order (locfit's general `nbhd`; the sorted-data shortcut only reorders the sum).
         let mut s0 = 0.0;
-        let mut s1 = 0.0;
-        let mut used: Vec<(f64, f64, f64)> = Vec::new();
-        for (i, (&xi, &yi)) in self.x.iter().zip(self.y).enumerate() {
+        let mut s1 = vec![0.0; cols];
+        let mut used: Vec<(f64, f64, usize)> = Vec::new();
+        for (i, &xi) in self.x.iter().enumerate() {
             let di = (xi - v).abs();
             let k = if h == 0.0 { if di == 0.0 { 1.0 } else { 0.0 } } else { tricube(di / h) };
             if k > 0.0 {
                 let pw = self.w.map_or(1.0, |w| w[i]);
-                s1 += k * (pw * yi);
+                for (s, &yi) in s1.iter_mut().zip(&self.y[i * cols..(i + 1) * cols]) {
+                    *s += k * (pw * yi);
+                }
                 s0 += k * pw;
-                used.push((k, pw, yi));
+                used.push((k, pw, i));
             }
         }
         if s0 == 0.0 {
             return Err(Error::LocfitNoPoints { at: v });
         }
-        let mean = s1 / s0;
+        let mean: Vec<f64> = s1.iter().map(|&s| s / s0).collect();
         // max_nr: one Newton step on the Gaussian likelihood, solved through locfit's
         // diagonally scaled eigen-decomposition (`jacob_solve`, JAC_EIGD), then likereg breaks.
-        let mut f1 = 0.0;
+        let mut f1 = vec![0.0; cols];
         let mut z = 0.0;
-        for &(k, pw, yi) in &used {
-            f1 += k * (pw * (yi - mean));
+        for &(k, pw, i) in &used {
+            for ((f, &yi), &m) in f1.iter_mut().zip(&self.y[i * cols..(i + 1) * cols]).zip(&mean) {
+                *f += k * (pw * (yi - m));
+            }
             z += k * pw;
         }
         let dg = if z <= 0.0 { 0.0 } else { 1.0 / z.sqrt() };
         let scaled = z * (dg * dg);
-        let delta = (f1 * dg) / scaled * dg;
-        Ok((h, mean + delta))
+        let values = f1.iter().zip(&mean).map(|(&f, &m)| m + (f * dg) / scaled * dg).collect();
+        Ok((h, values))
     }
 
     fn add_vertex(&mut self, x: f64) -> Result<usize> {
         if self.vertices.len() == self.max_vertices {
             return Err(Error::LocfitVertexSpace { max: self.max_vertices });
         }
-        let (h, value) = self.fit_at(x)?;
-        self.vertices.push(Vertex { x, h, value });
+        let (h, values) = self.fit_at(x)?;
+        self.vertices.push(Vertex { x, h, values });
         Ok(self.vertices.len() - 1)
     }
 
@@ -168,8 +177,9 @@ fn splits(a: &Vertex, b: &Vertex, range: f64, cut: f64) -> bool {
     cut < score
 }
 
-/// `atree_int` + `rectcell_interp` (linear, no derivatives) at `x`.
-fn interpolate(cell: &Cell, vertices: &[Vertex], x: f64) -> f64 {
+/// `atree_int` + `rectcell_interp` (linear, no derivatives) at `x`, for every column, into
+/// `out`.
+fn interpolate(cell: &Cell, vertices: &[Vertex], x: f64, out: &mut [f64]) {
     let mut cell = cell;
     while let Some(halves) = &cell.halves {
         let ll = vertices[cell.lo].x;
@@ -179,10 +189,13 @@ fn interpolate(cell: &Cell, vertices: &[Vertex], x: f64) -> f64 {
     let (a, b) = (&vertices[cell.lo], &vertices[cell.hi]);
     let d = b.x - a.x;
     if d == 0.0 {
-        return a.value;
+        out.copy_from_slice(&a.values);
+        return;
     }
     let h = x - a.x;
-    ((d - h) * a.value + h * b.value) / d
+    for ((o, &va), &vb) in out.iter_mut().zip(&a.values).zip(&b.values) {
+        *o = ((d - h) * va + h * vb) / d;
+    }
 }
 
 /// Fitted values of `locfit(y ~ x, weights = w, alpha, deg = 0)` at every `x`, as R's
@@ -230,8 +243,22 @@ pub fn locfit_deg0_fitted_cut(
     alpha: f64,
     cut: f64,
 ) -> Result<Vec<f64>> {
+    assert_eq!(y.len(), x.len(), "one y per x");
+    locfit_deg0_columns(x, y, 1, weights, alpha, cut)
+}
+
+/// [`locfit_deg0_fitted_cut`] of every column of the row-major `x.len() × cols` matrix `y`, on
+/// one adaptive tree (it depends on `x` only); returns the row-major fitted matrix. Each column's
+/// values are those of its own fit, bit for bit.
+fn locfit_deg0_columns(
+    x: &[f64],
+    y: &[f64],
+    cols: usize,
+    weights: Option<&[f64]>,
+    alpha: f64,
+    cut: f64,
+) -> Result<Vec<f64>> {
     let n = x.len();
-    assert_eq!(y.len(), n, "one y per x");
     if let Some(w) = weights {
         assert_eq!(w.len(), n, "one weight per x");
     }
@@ -248,6 +275,7 @@ pub fn locfit_deg0_fitted_cut(
     let mut tree = Tree {
         x,
         y,
+        cols,
         w: weights,
         nn,
         cut,
@@ -258,7 +286,13 @@ pub fn locfit_deg0_fitted_cut(
     let a = tree.add_vertex(lo)?;
     let b = tree.add_vertex(hi)?;
     let root = tree.grow(a, b, hi - lo)?;
-    Ok(x.iter().map(|&xi| interpolate(&root, &tree.vertices, xi)).collect())
+    let mut out = vec![0.0; n * cols];
+    if cols > 0 {
+        for (&xi, row) in x.iter().zip(out.chunks_mut(cols)) {
+            interpolate(&root, &tree.vertices, xi, row);
+        }
+    }
+    Ok(out)
 }
 
 /// Vertex space locfit allocates for the tree in one dimension (`atree_guessnv`).
@@ -299,18 +333,9 @@ pub fn locfit_by_col(
     if span * (rows as f64) < 2.0 || rows <= 1 {
         return Ok(y.to_vec());
     }
-    let mut out = vec![0.0; rows * cols];
-    let mut column = vec![0.0; rows];
-    for j in 0..cols {
-        for (i, c) in column.iter_mut().enumerate() {
-            *c = y[i * cols + j];
-        }
-        let f = locfit_deg0_fitted(x, &column, weights, span)?;
-        for (i, v) in f.into_iter().enumerate() {
-            out[i * cols + j] = v;
-        }
-    }
-    Ok(out)
+    // The columns share one tree (it depends on x only); each column's values are computed
+    // as its own fit would compute them.
+    locfit_deg0_columns(x, y, cols, weights, span, DEFAULT_CUT)
 }
 
 #[cfg(test)]
@@ -332,6 +357,24 @@ mod tests {
         let f = locfit_deg0_fitted(&x, &y, None, 0.5).expect("fits");
         // h = 0: every point at distance 0 has weight 1.
         assert!(f.iter().all(|v| (v - 3.5).abs() < 1e-14), "{f:?}");
+    }
+
+    #[test]
+    fn columns_share_the_tree_bit_for_bit() {
+        let rows = 300;
+        let x: Vec<f64> =
+            (0..300u32).map(|i| f64::from(i).mul_add(0.37, (f64::from(i) * 1.3).sin())).collect();
+        let cols = 5;
+        let y: Vec<f64> =
+            (0..rows * cols).map(|v| (f64::from(u32::try_from(v).unwrap()) * 0.71).cos()).collect();
+        let all = locfit_by_col(&y, rows, cols, &x, None, 0.3).expect("fits");
+        for j in 0..cols {
+            let column: Vec<f64> = (0..rows).map(|i| y[i * cols + j]).collect();
+            let one = locfit_deg0_fitted(&x, &column, None, 0.3).expect("fits");
+            for i in 0..rows {
+                assert_eq!(all[i * cols + j].to_bits(), one[i].to_bits(), "row {i} column {j}");
+            }
+        }
     }
 
     #[test]
