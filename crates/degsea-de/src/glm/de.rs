@@ -12,7 +12,7 @@ use super::lrt::glm_lrt;
 use super::ql::{glm_ql_fit_from, glm_ql_ftest};
 use crate::Result;
 use crate::classic::Tier;
-use crate::onegroup::{Dispersion, ave_log_cpm};
+use crate::onegroup::Dispersion;
 
 /// The test of a GLM analysis.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -121,7 +121,8 @@ pub fn glm_de(
     let clock = Instant::now();
     let column_major: Vec<f64> = design.t().iter().copied().collect();
     let mut estimate = estimate_disp(counts, eff_lib_sizes, &column_major, p, tier)?;
-    let (log_cpm, _) = ave_log_cpm(counts, eff_lib_sizes, Dispersion::Common(estimate.common));
+    // AveLogCPM at the common dispersion, as estimateDisp computed it for its trend.
+    let log_cpm = std::mem::take(&mut estimate.ave_log_cpm);
     stage_seconds.push(("estimate_disp", clock.elapsed().as_secs_f64()));
     debug_assert_eq!(counts.ncols(), n, "one design row per sample");
 

@@ -98,6 +98,8 @@ pub struct DispersionEstimate {
     /// `glmFit(y, design, dispersion = trended, prior.count = 0)` by edgeR's iteration, as
     /// `prior.df` needs it, when every gene took part (`glmQLFit` fits the same).
     pub(crate) trended_fit: Option<RawFit>,
+    /// `aveLogCPM(y, dispersion = common)` of every gene (the trend covariate before `sel`).
+    pub(crate) ave_log_cpm: Vec<f64>,
 }
 
 /// WLEB's default span for `genes` genes: 1 for at most 50, else `0.25 + 0.75·(50/G)^0.5`.
@@ -262,7 +264,18 @@ fn apl_grid(
                     lev.null_start_in(&mut s.fit.levenberg, yr, &lib, phi, beta);
                 }
                 if fast {
-                    fit_equivalent(&lev, &mut s.fit, yr, offset, phi, beta, &mut s.mu, &mut s.eta, j > 0);
+                    fit_equivalent(
+                        &lev,
+                        &mut s.fit,
+                        yr,
+                        offset,
+                        &lib,
+                        phi,
+                        beta,
+                        &mut s.mu,
+                        &mut s.eta,
+                        j > 0,
+                    );
                     *v = if ymax >= LEVENBERG_LOW_VALUE {
                         s.apl.apl_log_mu(yr, &s.mu, &s.eta, terms)
                     } else {
@@ -397,13 +410,16 @@ pub fn estimate_disp(
     }
 
     let mut trended_fit = None;
+    let mut ave_all = Vec::new();
     let est = dispersions_from_loglik(
         &l0,
         rows,
         &grid,
         |common| {
             let ave = ave_log_cpm(counts, eff_lib_sizes, Dispersion::Common(common)).0;
-            sel.iter().map(|&g| ave[g]).collect()
+            let covariate = sel.iter().map(|&g| ave[g]).collect();
+            ave_all = ave;
+            covariate
         },
         (n - p) as f64,
         |trended, covariate| {
@@ -456,6 +472,7 @@ pub fn estimate_disp(
         prior_df: est.prior_df,
         prior_n: est.prior_n,
         trended_fit,
+        ave_log_cpm: ave_all,
     })
 }
 

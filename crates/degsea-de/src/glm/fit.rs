@@ -108,7 +108,7 @@ pub(crate) fn fit_raw(input: &FitInput<'_>, start: Option<&ArrayView2<'_, f64>>)
                     None => lev.null_start_in(&mut s.levenberg, y, &lib, phi, beta),
                 }
                 *dev = if input.tier == Tier::Equivalent {
-                    fit_equivalent(&lev, s, y, input.offset, phi, beta, mu, eta, false);
+                    fit_equivalent(&lev, s, y, input.offset, &lib, phi, beta, mu, eta, false);
                     nbinom_deviance(y, mu, phi)
                 } else {
                     lev.fit_in(&mut s.levenberg, y, input.offset, phi, beta, mu, false).deviance

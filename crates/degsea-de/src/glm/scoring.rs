@@ -59,7 +59,8 @@ fn small_cholesky_solve(a: &mut [f64], p: usize, b: &mut [f64]) -> bool {
     true
 }
 
-/// Scratch of [`fisher_scoring_in`] beyond the Levenberg workspace.
+/// Scratch of [`fisher_scoring_in`] beyond the Levenberg workspace, and the design's distinct
+/// rows.
 #[derive(Debug, Clone)]
 pub struct ScoringWorkspace {
     xtwx: Vec<f64>,
@@ -67,18 +68,43 @@ pub struct ScoringWorkspace {
     acc: Vec<f64>,
     dl: Vec<f64>,
     dbeta: Vec<f64>,
+    /// Index of each sample's design row among the distinct rows; empty when every row is
+    /// distinct.
+    class_of: Vec<usize>,
+    /// First sample of each distinct design row.
+    class_rep: Vec<usize>,
+    /// `exp(x_cᵀβ)` of each distinct row.
+    class_exp: Vec<f64>,
 }
 
 impl ScoringWorkspace {
     /// Scratch for the design of `lev`.
     pub fn new(lev: &Levenberg) -> Self {
         let p = lev.columns();
+        let rows = lev.rows();
+        let n = if p == 0 { 0 } else { rows.len() / p };
+        let mut class_of = Vec::with_capacity(n);
+        let mut class_rep: Vec<usize> = Vec::new();
+        for i in 0..n {
+            let row = &rows[i * p..(i + 1) * p];
+            let c = class_rep.iter().position(|&r| rows[r * p..(r + 1) * p] == *row).unwrap_or_else(|| {
+                class_rep.push(i);
+                class_rep.len() - 1
+            });
+            class_of.push(c);
+        }
+        if class_rep.len() == n {
+            class_of.clear();
+        }
         Self {
             xtwx: vec![0.0; p * p],
             chol: vec![0.0; p * p],
             acc: vec![0.0; lev.cross().len()],
             dl: vec![0.0; p],
             dbeta: vec![0.0; p],
+            class_exp: vec![0.0; class_rep.len()],
+            class_of,
+            class_rep,
         }
     }
 }
@@ -88,12 +114,19 @@ impl ScoringWorkspace {
 /// and `μ`, and the iteration stops once `dlᵀ dβ` is below the Levenberg tolerance. On
 /// success `beta`, `eta` and `mu` hold the fit and `true` is returned; on failure their
 /// contents are unspecified and `false` is returned.
+///
+/// When the design has repeated rows (fewer distinct rows than samples), the means are
+/// `μ_i = N_i · exp(x_iᵀβ)` with `N_i = lib[i] = exp(o_i)`: one exponential per distinct row
+/// instead of one per sample. `exp(o_i + x_iᵀβ)` and `N_i exp(x_iᵀβ)` differ by rounding (each
+/// within ~1e-15 relative of the exact mean; the sum `o_i + x_iᵀβ` itself carries an absolute
+/// rounding error of ~1e-16·|η_i|).
 #[allow(clippy::too_many_arguments)]
 pub fn fisher_scoring_in(
     lev: &Levenberg,
     ws: &mut ScoringWorkspace,
     y: &[f64],
     offset: &[f64],
+    lib: &[f64],
     phi: f64,
     beta: &mut [f64],
     eta: &mut [f64],
@@ -102,7 +135,7 @@ pub fn fisher_scoring_in(
     let p = lev.columns();
     let cross = lev.cross();
     let rows = lev.rows();
-    let ScoringWorkspace { xtwx, chol, acc, dl, dbeta } = ws;
+    let ScoringWorkspace { xtwx, chol, acc, dl, dbeta, class_of, class_rep, class_exp } = ws;
     for _ in 0..SCORING_MAX_ITERATIONS {
         acc.fill(0.0);
         dl.fill(0.0);
@@ -125,9 +158,23 @@ pub fn fisher_scoring_in(
         }
         lev.linear_predictor(beta, offset, eta);
         let mut finite = true;
-        for (m, &e) in mu.iter_mut().zip(eta.iter()) {
-            *m = e.exp();
-            finite &= m.is_finite();
+        if class_of.is_empty() {
+            for (m, &e) in mu.iter_mut().zip(eta.iter()) {
+                *m = e.exp();
+                finite &= m.is_finite();
+            }
+        } else {
+            for (ce, &r) in class_exp.iter_mut().zip(class_rep.iter()) {
+                let mut v = 0.0;
+                for (&b, &xv) in beta.iter().zip(&rows[r * p..(r + 1) * p]) {
+                    v += b * xv;
+                }
+                *ce = v.exp();
+            }
+            for ((m, &c), &l) in mu.iter_mut().zip(class_of.iter()).zip(lib) {
+                *m = l * class_exp[c];
+                finite &= m.is_finite();
+            }
         }
         if !finite {
             return false;
@@ -198,18 +245,19 @@ impl FitScratch {
     }
 }
 
-/// One gene's fit in the edgeR-equivalent tier: [`fisher_scoring_in`] from `beta`, and edgeR's
-/// Levenberg iteration from the same start if scoring fails, if the counts are all zero (which
-/// the Levenberg fit handles as edgeR does), or if the start is cold and the counts at least
-/// [`COLD_START_MIN_COUNT`] do not determine every coefficient (an optimum at infinity). With
-/// `mu_current`, `mu` already holds the means of `beta`. On return `beta`, `mu` and `eta` (the
-/// linear predictor of `beta`) hold the fit.
+/// One gene's fit in the edgeR-equivalent tier (`lib` = `exp(offset)`): [`fisher_scoring_in`]
+/// from `beta`, and edgeR's Levenberg iteration from the same start if scoring fails, if the
+/// counts are all zero (which the Levenberg fit handles as edgeR does), or if the start is cold
+/// and the counts at least [`COLD_START_MIN_COUNT`] do not determine every coefficient (an
+/// optimum at infinity). With `mu_current`, `mu` already holds the means of `beta`. On return
+/// `beta`, `mu` and `eta` (the linear predictor of `beta`) hold the fit.
 #[allow(clippy::too_many_arguments)]
 pub fn fit_equivalent(
     lev: &Levenberg,
     s: &mut FitScratch,
     y: &[f64],
     offset: &[f64],
+    lib: &[f64],
     phi: f64,
     beta: &mut [f64],
     mu: &mut [f64],
@@ -238,7 +286,7 @@ pub fn fit_equivalent(
                 *m = e.exp();
             }
         }
-        if fisher_scoring_in(lev, &mut s.scoring, y, offset, phi, beta, eta, mu) {
+        if fisher_scoring_in(lev, &mut s.scoring, y, offset, lib, phi, beta, eta, mu) {
             return;
         }
         beta.copy_from_slice(&s.beta0);
