@@ -82,7 +82,7 @@ impl ScoringWorkspace {
     pub fn new(lev: &Levenberg) -> Self {
         let p = lev.columns();
         let rows = lev.rows();
-        let n = if p == 0 { 0 } else { rows.len() / p };
+        let n = rows.len().checked_div(p).unwrap_or(0);
         let mut class_of = Vec::with_capacity(n);
         let mut class_rep: Vec<usize> = Vec::new();
         for i in 0..n {
