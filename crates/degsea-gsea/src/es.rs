@@ -185,6 +185,66 @@ pub fn positive_and_signed_es(weights: &[f64], sample: &[u32]) -> (f64, f64) {
     (best, res)
 }
 
+/// [`signed_es`] of hits at sorted `positions` with step `weights` (one per hit) in a list of
+/// `n` genes: the same arithmetic, on the hits' weights stored contiguously (fgsea `calcES`).
+pub(crate) fn signed_es_of_hits(positions: &[u32], weights: &[f64], n: usize) -> f64 {
+    let ns: f64 = weights.iter().sum();
+    let q1 = 1.0 / (n - positions.len()) as f64;
+    let q2 = 1.0 / ns;
+    let mut cum = 0.0;
+    let mut res = 0.0f64;
+    for (j, (&s, &w)) in positions.iter().zip(weights).enumerate() {
+        let misses = q1 * (s as usize - j) as f64;
+        let before = q2 * cum - misses;
+        if before.abs() > res.abs() {
+            res = before;
+        }
+        cum += w;
+        let after = q2 * cum - misses;
+        if after.abs() > res.abs() {
+            res = after;
+        }
+    }
+    res
+}
+
+/// [`signed_es_of_hits`], bit for bit, from the two extremes alone, given `total` = the hits'
+/// weight sum in hit order; `None` on an exact tie between them (or a weight sum that is not
+/// finite and positive), where only the scan's order decides.
+///
+/// With non-negative weights the running sum only falls between hits, so a positive value
+/// before a hit never exceeds the value after the previous hit, and a negative value after a
+/// hit is never below the value before it (in floating point too: each pair differs in one
+/// operand of a monotone rounding). The value of largest absolute value is therefore the
+/// largest value after a hit or the smallest before one, and equal values are equal bits; the
+/// two running extremes are independent of each other, not one chain through `|res|`.
+pub(crate) fn split_signed_es(positions: &[u32], weights: &[f64], n: usize, total: f64) -> Option<f64> {
+    let q1 = 1.0 / (n - positions.len()) as f64;
+    let q2 = 1.0 / total;
+    if !(total.is_finite() && q2.is_finite() && total > 0.0) {
+        return None;
+    }
+    let mut cum = 0.0;
+    let (mut hi, mut lo) = (f64::NEG_INFINITY, f64::INFINITY);
+    for (j, (&s, &w)) in positions.iter().zip(weights).enumerate() {
+        let misses = q1 * (s as usize - j) as f64;
+        let before = q2 * cum - misses;
+        lo = if before < lo { before } else { lo };
+        cum += w;
+        let after = q2 * cum - misses;
+        hi = if after > hi { after } else { hi };
+    }
+    if hi > -lo {
+        Some(hi)
+    } else if -lo > hi {
+        Some(lo)
+    } else if hi == 0.0 {
+        Some(0.0)
+    } else {
+        None
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -240,5 +300,33 @@ mod tests {
         let e = calc_gsea_stat(&w, &hits, ScoreType::Std);
         assert!((positive_es(&w, &sample) - e.max_p.max(0.0)).abs() < 1e-15);
         assert!((signed_es(&w, &sample) - e.es).abs() < 1e-15);
+    }
+
+    /// The contiguous and split forms give `signed_es`'s bits; exact ties of the two sides
+    /// (common with small integer weights) are left to the scan.
+    #[test]
+    fn split_signed_es_is_signed_es_bit_for_bit() {
+        let mut rng = crate::rng::Mt19937::new(3);
+        let mut ties = 0;
+        let mut cases: Vec<(Vec<f64>, Vec<u32>)> = vec![(vec![1.0; 4], vec![0, 3])];
+        for _ in 0..3000 {
+            let n = 3 + (rng.next_u32() % 40) as usize;
+            let w: Vec<f64> = (0..n).map(|_| f64::from(rng.next_u32() % 4)).collect();
+            let sample: Vec<u32> = (0..n as u32).filter(|_| rng.next_u32().is_multiple_of(3)).collect();
+            if !sample.is_empty() && sample.len() < n {
+                cases.push((w, sample));
+            }
+        }
+        for (w, sample) in &cases {
+            let hw: Vec<f64> = sample.iter().map(|&s| w[s as usize]).collect();
+            let want = signed_es(w, sample).to_bits();
+            assert_eq!(signed_es_of_hits(sample, &hw, w.len()).to_bits(), want);
+            match split_signed_es(sample, &hw, w.len(), hw.iter().sum()) {
+                Some(e) => assert_eq!(e.to_bits(), want, "{w:?} {sample:?}"),
+                None => ties += 1,
+            }
+        }
+        assert_eq!(split_signed_es(&[0, 3], &[1.0; 2], 4, 2.0), None);
+        assert!(ties > 1, "{ties}");
     }
 }
