@@ -189,8 +189,16 @@ impl<'a> ClassSums<'a> {
                         q[l] += row[l] * row[l];
                     }
                 }
-                let (m, exact) = self.finish(g0, &s, &q, metric);
-                o[g0..g0 + take].copy_from_slice(&m[..take]);
+                // whole chunks are written in place (a copy of the chunk compiled to a memcpy call)
+                let mut tail = [0.0; LANES];
+                let dst: &mut [f64; LANES] = match o.get_mut(g0..g0 + LANES) {
+                    Some(whole) => whole.try_into().expect("a whole chunk"),
+                    None => &mut tail,
+                };
+                let exact = self.finish(g0, &s, &q, metric, dst);
+                if take < LANES {
+                    o[g0..].copy_from_slice(&tail[..take]);
+                }
                 if exact != 0 {
                     for l in (0..take).filter(|l| exact >> l & 1 == 1) {
                         let g = g0 + l;
@@ -201,8 +209,8 @@ impl<'a> ClassSums<'a> {
         }
     }
 
-    /// The metrics of genes `g0..g0 + LANES` from the summed class's sums `s`, `q`, and a bit
-    /// mask of the genes that need the two-pass formula.
+    /// Writes the metrics of genes `g0..g0 + LANES` from the summed class's sums `s`, `q` into
+    /// `m`, and returns a bit mask of the genes that need the two-pass formula.
     #[allow(
         clippy::inline_always,
         reason = "the body must be inlined into pulp's target-feature function to be compiled for it"
@@ -214,13 +222,13 @@ impl<'a> ClassSums<'a> {
         s: &[f64; LANES],
         q: &[f64; LANES],
         metric: impl Fn(ClassMoments, ClassMoments) -> f64,
-    ) -> ([f64; LANES], u32) {
+        m: &mut [f64; LANES],
+    ) -> u32 {
         let (na, nb) = (self.n_summed, self.n_rest);
         let [ra, rb, va, vb] = self.reciprocals;
         let center: &[f64; LANES] = self.center[g0..g0 + LANES].try_into().unwrap_or(&[0.0; LANES]);
         let total: &[f64; LANES] = self.total[g0..g0 + LANES].try_into().unwrap_or(&[0.0; LANES]);
         let total_sq: &[f64; LANES] = self.total_sq[g0..g0 + LANES].try_into().unwrap_or(&[0.0; LANES]);
-        let mut m = [0.0; LANES];
         let mut exact = 0u32;
         for l in 0..LANES {
             let (sa, qa) = (s[l], q[l]);
@@ -233,7 +241,7 @@ impl<'a> ClassSums<'a> {
             let (pos, neg) = if self.summed_is_test { (a, b) } else { (b, a) };
             m[l] = metric(pos, neg);
         }
-        (m, exact)
+        exact
     }
 }
 
