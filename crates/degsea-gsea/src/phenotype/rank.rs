@@ -2,14 +2,15 @@
 //! ascending `argsort`, reversed: ties put the higher gene index first), in linear time.
 //!
 //! Each finite metric is mapped monotonically to a 22-bit key (0 = the largest value, linear
-//! between the maximum and the minimum) and packed with its gene index as `key << 32 | gene`;
-//! two stable counting-sort passes of 11 bits
-//! order the words by key, starting from decreasing gene index so equal keys keep the higher
-//! index first. Keys that collide (values closer than the range / 4·10⁶; tens of times per
-//! ranking of 14,000 genes) are put in exact order by comparing the metrics in the same pass
-//! that hands the genes, in order, to the caller ([`RankScratch::visit`]), so finding the genes
-//! of interest costs no extra pass. NaN or infinite values, where the map is undefined, use a
-//! comparison sort instead. The result is exactly the comparison sort's.
+//! between the maximum and the minimum, rounded to nearest by adding 2⁵² rather than converted
+//! to an integer) and packed with its gene index as `key << 32 | gene`; two stable
+//! counting-sort passes of 11 bits order the words by key, starting from decreasing gene index
+//! so equal keys keep the higher index first. Keys that collide (values closer than the range /
+//! 4·10⁶; tens of times per ranking of 14,000 genes) are put in exact order by comparing the
+//! metrics in the same pass that hands the genes, in order, to the caller
+//! ([`RankScratch::visit`]), so finding the genes of interest costs no extra pass. NaN or
+//! infinite values, where the map is undefined, use a comparison sort instead. The result is
+//! exactly the comparison sort's.
 
 use std::cmp::Ordering;
 
@@ -19,6 +20,10 @@ const DIGIT: u32 = 11;
 const BUCKETS: usize = 1 << DIGIT;
 /// Largest key.
 const KEY_MAX: u32 = (1 << (2 * DIGIT)) - 1;
+
+/// 2⁵²: added to a value in `[0, 2³²)`, it leaves the value rounded to an integer in the low
+/// bits of the sum (rounding to nearest is monotone, all a key needs).
+const ROUND: f64 = 4_503_599_627_370_496.0;
 
 /// The gene index of a packed word.
 #[inline]
@@ -104,7 +109,7 @@ impl RankScratch {
         let scale = if span > 0.0 { f64::from(KEY_MAX) / span } else { 0.0 };
         let mut count = [[0u32; BUCKETS]; 2];
         self.words.extend(metric.iter().enumerate().rev().map(|(g, &v)| {
-            let k = (((hi - v) * scale) as u32).min(KEY_MAX);
+            let k = (((hi - v) * scale + ROUND).to_bits() as u32).min(KEY_MAX);
             count[0][k as usize & (BUCKETS - 1)] += 1;
             count[1][(k >> DIGIT) as usize] += 1;
             (u64::from(k) << 32) | g as u64
