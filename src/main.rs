@@ -56,8 +56,15 @@ fn flag_hint(err: &anyhow::Error) -> Option<&'static str> {
                 .then_some("use --norm tmm");
         }
         if let Some(g) = e.downcast_ref::<degsea_gsea::Error>() {
-            return matches!(g, degsea_gsea::Error::NoPathways(w) if w.contains("Ensembl"))
-                .then_some("degsea run maps Ensembl ids itself, or takes --gene-map FILE");
+            return match g {
+                degsea_gsea::Error::NoPathways(w) if w.contains("Ensembl") => {
+                    Some("degsea run maps Ensembl ids itself, or takes --gene-map FILE")
+                }
+                degsea_gsea::Error::UndefinedMetric { .. } => {
+                    Some("--metric signal2noise stays defined: its σ floor keeps the denominator > 0")
+                }
+                _ => None,
+            };
         }
         None
     })

@@ -127,12 +127,19 @@ fn bad_phenotype_inputs_fail_with_one_line_and_no_output() {
     let cls5 = p("five.cls", "5 2 1\n# a b\na a b b b\n");
     let cls_one = p("one.cls", "4 2 1\n# a b\na b b b\n");
     let cls_ok = p("ok.cls", "4 2 1\n# a b\na a b b\n");
-    let cases: [(&[&str], &[&str]); 5] = [
+    // log-scale values: g2's class means have opposite signs, so its log2 ratio is NaN
+    let negative =
+        p("neg.gct", "#1.2\n2\t4\nName\tDescription\tA\tB\tC\tD\ng1\tna\t1\t2\t3\t4\ng2\tna\t-4\t-3\t2\t1\n");
+    let cases: [(&[&str], &[&str]); 6] = [
         (&["--expression", &gct, "--cls", &cls5], &["five.cls:3:", "5 class labels", "4 samples"]),
         (&["--expression", &gct, "--cls", &cls3], &["three.cls:2:", "3 classes", "a b c"]),
         (&["--expression", &wrong_dims, "--cls", &cls_ok], &["w.gct:2:", "`2 5`", "names 4"]),
         (&["--expression", &not_number, "--cls", &cls_ok], &["n.gct:5:", "`x3`", "`g2`", "`B`"]),
         (&["--expression", &gct, "--cls", &cls_one], &["one.cls:3:", "group `a` has 1 sample"]),
+        (
+            &["--expression", &negative, "--cls", &cls_ok, "--metric", "log2ratio"],
+            &["neg.gct", "log2ratio metric of gene `g2` is undefined", "--metric signal2noise"],
+        ),
     ];
     for (i, (args, needles)) in cases.iter().enumerate() {
         let out = tmp.path().join(format!("out{i}"));

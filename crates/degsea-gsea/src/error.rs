@@ -16,6 +16,17 @@ pub enum Error {
     /// Two gene sets of the collection(s) share a name.
     #[error("gene set `{0}` occurs more than once in the collection(s); names must be unique")]
     DuplicatePathway(String),
+    /// The ranking metric of a gene is undefined (NaN) under the observed labels: a t statistic
+    /// of two constant classes (`0/0`), or a ratio metric of class means of opposite signs.
+    #[error(
+        "the {metric} metric of gene `{gene}` is undefined (NaN): a t statistic needs a class that varies, a ratio needs class means of one sign"
+    )]
+    UndefinedMetric {
+        /// The gene.
+        gene: String,
+        /// The metric's name.
+        metric: &'static str,
+    },
     /// An option value is out of range.
     #[error("invalid {name} `{value}`: {reason}")]
     InvalidOption {

@@ -44,7 +44,7 @@ pub use metric::{Metric, SIGMA_FLOOR_FRACTION, SIGMA_FLOOR_ZERO, gene_metric};
 use class_sums::{ClassSums, Permuted};
 use set_scores::{SetIndex, SetScratch};
 
-use rank::{RankScratch, gene};
+use rank::{Range, RankScratch, gene};
 
 use crate::es::{EnrichmentScore, LeadingEdge, ScoreType, calc_gsea_stat};
 use crate::rng::{Mt19937, derive_seed};
@@ -274,6 +274,11 @@ pub fn run_phenotype(
         }
     };
 
+    let observed = all_metrics(expr, labels, opts.metric);
+    if let Some(g) = observed.iter().position(|m| m.is_nan()) {
+        return Err(Error::UndefinedMetric { gene: expr.genes[g].clone(), metric: opts.metric.as_str() });
+    }
+
     let index: BTreeMap<&str, usize> = expr.genes.iter().enumerate().map(|(i, g)| (g.as_str(), i)).collect();
     let mut named: BTreeMap<&str, Vec<usize>> = BTreeMap::new();
     for c in collections {
@@ -297,7 +302,6 @@ pub fn run_phenotype(
     let names: Vec<&str> = named.keys().copied().collect();
     let sets: Vec<Vec<usize>> = named.into_values().collect();
 
-    let observed = all_metrics(expr, labels, opts.metric);
     let order: Vec<usize> = RankScratch::default().order(&observed).iter().map(|&w| gene(w)).collect();
     let weights: Vec<f64> = order.iter().map(|&g| observed[g].abs().powf(opts.weight)).collect();
     let mut pos = vec![0usize; order.len()];
@@ -333,7 +337,7 @@ pub fn run_phenotype(
                 sums.metrics(&batch[..len], &mut metrics[..len]);
                 let mut es = vec![0.0; len * n_sets];
                 for (m, e) in metrics[..len].iter().zip(es.chunks_exact_mut(n_sets)) {
-                    scratch.scores(m, opts.weight, &index, e);
+                    scratch.scores(m, Range::of(m), opts.weight, &index, e);
                 }
                 es
             },

@@ -9,7 +9,8 @@
 //! 4·10⁶; tens of times per ranking of 14,000 genes) are put in exact order by comparing the
 //! metrics in the same pass that hands the genes, in order, to the caller
 //! ([`RankScratch::visit`]), so finding the genes of interest costs no extra pass. NaN or
-//! infinite values, where the map is undefined, use a comparison sort instead. The result is
+//! infinite values, where the map is undefined, use a comparison sort instead (NaN ranked
+//! below every number). The result is
 //! exactly the comparison sort's.
 
 use std::cmp::Ordering;
@@ -43,35 +44,77 @@ pub(crate) struct RankScratch {
     spare: Vec<u64>,
 }
 
-/// GSEApy's order of genes `a`, `b`: larger metric first, then the higher index (NaN compares
-/// equal to everything, as `partial_cmp` falls back to the index).
+/// GSEApy's order of genes `a`, `b`: larger metric first, then the higher index. NaN, which
+/// has no place in GSEApy's order (its sort panics), ranks below every number, so the order is
+/// total.
 fn compare(metric: &[f64], a: u64, b: u64) -> Ordering {
     let (x, y) = (metric[gene(a)], metric[gene(b)]);
-    y.partial_cmp(&x).unwrap_or(Ordering::Equal).then(gene(b).cmp(&gene(a)))
+    let by_value = match (x.is_nan(), y.is_nan()) {
+        (false, false) => y.partial_cmp(&x).unwrap_or(Ordering::Equal),
+        (nan_x, nan_y) => nan_x.cmp(&nan_y),
+    };
+    by_value.then(gene(b).cmp(&gene(a)))
 }
 
-/// Smallest and largest value of `metric` and whether every value is finite, in eight
-/// independent lanes (extremes do not depend on the order they are taken in; `v · 0` is NaN
-/// exactly when `v` is NaN or infinite).
-fn range(metric: &[f64]) -> (f64, f64, bool) {
-    const LANES: usize = 8;
-    let (mut lo, mut hi, mut bad) = ([f64::INFINITY; LANES], [f64::NEG_INFINITY; LANES], [0.0f64; LANES]);
-    let mut take = |c: &[f64]| {
-        for (((l, h), b), &v) in lo.iter_mut().zip(&mut hi).zip(&mut bad).zip(c) {
-            *l = if v < *l { v } else { *l };
-            *h = if v > *h { v } else { *h };
-            *b += v * 0.0;
+/// Smallest and largest value of a metric vector and whether every value is finite (the
+/// ranking's key map needs all three).
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub(crate) struct Range {
+    pub(crate) lo: f64,
+    pub(crate) hi: f64,
+    pub(crate) finite: bool,
+}
+
+impl Range {
+    /// The range of `metric`, in eight independent lanes (extremes do not depend on the order
+    /// they are taken in; `v · 0` is NaN exactly when `v` is NaN or infinite).
+    pub(crate) fn of(metric: &[f64]) -> Self {
+        const LANES: usize = 8;
+        let mut lanes = [Lanes::default(); LANES];
+        let chunks = metric.chunks_exact(LANES);
+        let rest = chunks.remainder();
+        for c in chunks {
+            for (l, &v) in lanes.iter_mut().zip(c) {
+                l.take(v);
+            }
         }
-    };
-    let chunks = metric.chunks_exact(LANES);
-    let rest = chunks.remainder();
-    for c in chunks {
-        take(c);
+        for (l, &v) in lanes.iter_mut().zip(rest) {
+            l.take(v);
+        }
+        Lanes::merge(&lanes)
     }
-    take(rest);
-    let lo = lo.into_iter().fold(f64::INFINITY, |a, v| if v < a { v } else { a });
-    let hi = hi.into_iter().fold(f64::NEG_INFINITY, |a, v| if v > a { v } else { a });
-    (lo, hi, !bad.iter().any(|b| b.is_nan()))
+}
+
+/// One lane's running [`Range`]: used by [`Range::of`] and by the metric kernel, which takes
+/// each value as it writes it.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct Lanes {
+    lo: f64,
+    hi: f64,
+    bad: f64,
+}
+
+impl Default for Lanes {
+    fn default() -> Self {
+        Self { lo: f64::INFINITY, hi: f64::NEG_INFINITY, bad: 0.0 }
+    }
+}
+
+impl Lanes {
+    /// Takes one value.
+    #[inline]
+    pub(crate) fn take(&mut self, v: f64) {
+        self.lo = if v < self.lo { v } else { self.lo };
+        self.hi = if v > self.hi { v } else { self.hi };
+        self.bad += v * 0.0;
+    }
+
+    /// The range of all values taken by `lanes`.
+    pub(crate) fn merge(lanes: &[Self]) -> Range {
+        let lo = lanes.iter().fold(f64::INFINITY, |a, l| if l.lo < a { l.lo } else { a });
+        let hi = lanes.iter().fold(f64::NEG_INFINITY, |a, l| if l.hi > a { l.hi } else { a });
+        Range { lo, hi, finite: !lanes.iter().any(|l| l.bad.is_nan()) }
+    }
 }
 
 /// One stable counting-sort pass: `src` into `dst` by the 11-bit digit at `shift`, `slots`
@@ -87,15 +130,15 @@ fn scatter(src: &[u64], dst: &mut [u64], slots: &mut [u32; BUCKETS], shift: u32)
 impl RankScratch {
     /// The genes in ranked order, as packed words (read the gene with [`gene`]).
     pub(crate) fn order(&mut self, metric: &[f64]) -> &[u64] {
-        self.visit(metric, |_, _| {});
+        self.visit(metric, Range::of(metric), |_, _| {});
         &self.words
     }
 
-    /// Calls `visit(position, word)` for every gene in ranked order; afterwards the words of
-    /// [`RankScratch::order`] are in place.
-    pub(crate) fn visit(&mut self, metric: &[f64], mut visit: impl FnMut(usize, u64)) {
+    /// Calls `visit(position, word)` for every gene in ranked order, given `range` =
+    /// [`Range::of`]`(metric)`; afterwards the words of [`RankScratch::order`] are in place.
+    pub(crate) fn visit(&mut self, metric: &[f64], range: Range, mut visit: impl FnMut(usize, u64)) {
         let n = metric.len();
-        let (lo, hi, finite) = range(metric);
+        let Range { lo, hi, finite } = range;
         let span = hi - lo;
         self.words.clear();
         if !finite || !span.is_finite() {
@@ -153,7 +196,11 @@ mod tests {
 
     fn by_comparison(metric: &[f64]) -> Vec<usize> {
         let mut idx: Vec<usize> = (0..metric.len()).collect();
-        idx.sort_by(|&a, &b| metric[b].partial_cmp(&metric[a]).unwrap_or(Ordering::Equal).then(b.cmp(&a)));
+        idx.sort_by(|&a, &b| {
+            (metric[a].is_nan().cmp(&metric[b].is_nan()))
+                .then(metric[b].partial_cmp(&metric[a]).unwrap_or(Ordering::Equal))
+                .then(b.cmp(&a))
+        });
         idx
     }
 
@@ -163,7 +210,7 @@ mod tests {
         let mut scratch = RankScratch::default();
         scratch.order(&[3.0, 1.0, 2.0, 1.0]);
         let mut visited = Vec::new();
-        scratch.visit(metric, |r, w| {
+        scratch.visit(metric, Range::of(metric), |r, w| {
             assert_eq!(r, visited.len());
             visited.push(gene(w));
         });
@@ -198,11 +245,17 @@ mod tests {
         ] {
             assert_eq!(ranked(&m), by_comparison(&m), "{m:?}");
         }
-        // NaN has no place in the order; every gene is still ranked once.
+        // NaN ranks below every number, ties by the higher index: a total order, so the sort
+        // cannot panic however many NaNs there are (a partial order panicked with a log2ratio
+        // of log-scale values, where many ratios are negative).
         let mut with_nan = smooth;
-        with_nan[3] = f64::NAN;
-        let mut got = ranked(&with_nan);
-        got.sort_unstable();
-        assert_eq!(got, (0..5000).collect::<Vec<usize>>());
+        for g in (3..5000).step_by(3) {
+            with_nan[g] = f64::NAN;
+        }
+        let got = ranked(&with_nan);
+        assert_eq!(got, by_comparison(&with_nan));
+        let numbers = with_nan.iter().filter(|v| !v.is_nan()).count();
+        assert!(got[..numbers].iter().all(|&g| !with_nan[g].is_nan()));
+        assert!(got[numbers..].windows(2).all(|w| w[0] > w[1] && with_nan[w[0]].is_nan()));
     }
 }
