@@ -105,8 +105,7 @@ impl<'a> ClassSums<'a> {
         for (g, row) in expr.values.chunks_exact(n).enumerate() {
             sorted.clear();
             sorted.extend_from_slice(row);
-            sorted.sort_unstable_by(f64::total_cmp);
-            let c = sorted[(n - 1) / 2];
+            let c = *sorted.select_nth_unstable_by((n - 1) / 2, f64::total_cmp).1;
             center[g] = c;
             let (chunk, l) = (g / LANES, g % LANES);
             for (j, &x) in row.iter().enumerate() {
