@@ -101,11 +101,11 @@ impl<'a> ClassSums<'a> {
         let mut total = vec![0.0; padded];
         let mut total_sq = vec![0.0; padded];
         let mut data = vec![Block([0.0; LANES]); chunks * n];
-        let mut sorted = Vec::with_capacity(n);
+        let mut row_copy = Vec::with_capacity(n);
         for (g, row) in expr.values.chunks_exact(n).enumerate() {
-            sorted.clear();
-            sorted.extend_from_slice(row);
-            let c = *sorted.select_nth_unstable_by((n - 1) / 2, f64::total_cmp).1;
+            row_copy.clear();
+            row_copy.extend_from_slice(row);
+            let c = *row_copy.select_nth_unstable_by((n - 1) / 2, f64::total_cmp).1;
             center[g] = c;
             let (chunk, l) = (g / LANES, g % LANES);
             for (j, &x) in row.iter().enumerate() {

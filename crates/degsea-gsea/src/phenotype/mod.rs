@@ -44,7 +44,7 @@ pub use metric::{Metric, SIGMA_FLOOR_FRACTION, SIGMA_FLOOR_ZERO, gene_metric};
 use class_sums::{ClassSums, Permuted};
 use set_scores::{SetIndex, SetScratch};
 
-use rank::{Range, RankScratch, gene};
+use rank::{RankScratch, gene};
 
 use crate::es::{EnrichmentScore, LeadingEdge, ScoreType, calc_gsea_stat};
 use crate::rng::{Mt19937, derive_seed};
@@ -337,7 +337,7 @@ pub fn run_phenotype(
                 sums.metrics(&batch[..len], &mut metrics[..len]);
                 let mut es = vec![0.0; len * n_sets];
                 for (m, e) in metrics[..len].iter().zip(es.chunks_exact_mut(n_sets)) {
-                    scratch.scores(m, Range::of(m), opts.weight, &index, e);
+                    scratch.scores(m, opts.weight, &index, e);
                 }
                 es
             },

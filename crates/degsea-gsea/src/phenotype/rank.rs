@@ -10,8 +10,7 @@
 //! metrics in the same pass that hands the genes, in order, to the caller
 //! ([`RankScratch::visit`]), so finding the genes of interest costs no extra pass. NaN or
 //! infinite values, where the map is undefined, use a comparison sort instead (NaN ranked
-//! below every number). The result is
-//! exactly the comparison sort's.
+//! below every number). The result is exactly the comparison sort's.
 
 use std::cmp::Ordering;
 
@@ -59,61 +58,36 @@ fn compare(metric: &[f64], a: u64, b: u64) -> Ordering {
 /// Smallest and largest value of a metric vector and whether every value is finite (the
 /// ranking's key map needs all three).
 #[derive(Debug, Clone, Copy, PartialEq)]
-pub(crate) struct Range {
-    pub(crate) lo: f64,
-    pub(crate) hi: f64,
-    pub(crate) finite: bool,
+struct Range {
+    lo: f64,
+    hi: f64,
+    finite: bool,
 }
 
 impl Range {
     /// The range of `metric`, in eight independent lanes (extremes do not depend on the order
     /// they are taken in; `v · 0` is NaN exactly when `v` is NaN or infinite).
-    pub(crate) fn of(metric: &[f64]) -> Self {
+    fn of(metric: &[f64]) -> Self {
         const LANES: usize = 8;
-        let mut lanes = [Lanes::default(); LANES];
+        let (mut lo, mut hi, mut bad) = ([f64::INFINITY; LANES], [f64::NEG_INFINITY; LANES], [0.0f64; LANES]);
+        let mut take = |c: &[f64]| {
+            for (l, &v) in c.iter().enumerate() {
+                lo[l] = if v < lo[l] { v } else { lo[l] };
+                hi[l] = if v > hi[l] { v } else { hi[l] };
+                bad[l] += v * 0.0;
+            }
+        };
         let chunks = metric.chunks_exact(LANES);
         let rest = chunks.remainder();
         for c in chunks {
-            for (l, &v) in lanes.iter_mut().zip(c) {
-                l.take(v);
-            }
+            take(c);
         }
-        for (l, &v) in lanes.iter_mut().zip(rest) {
-            l.take(v);
+        take(rest);
+        Range {
+            lo: lo.into_iter().fold(f64::INFINITY, |a, v| if v < a { v } else { a }),
+            hi: hi.into_iter().fold(f64::NEG_INFINITY, |a, v| if v > a { v } else { a }),
+            finite: !bad.iter().any(|b| b.is_nan()),
         }
-        Lanes::merge(&lanes)
-    }
-}
-
-/// One lane's running [`Range`]: used by [`Range::of`] and by the metric kernel, which takes
-/// each value as it writes it.
-#[derive(Debug, Clone, Copy)]
-pub(crate) struct Lanes {
-    lo: f64,
-    hi: f64,
-    bad: f64,
-}
-
-impl Default for Lanes {
-    fn default() -> Self {
-        Self { lo: f64::INFINITY, hi: f64::NEG_INFINITY, bad: 0.0 }
-    }
-}
-
-impl Lanes {
-    /// Takes one value.
-    #[inline]
-    pub(crate) fn take(&mut self, v: f64) {
-        self.lo = if v < self.lo { v } else { self.lo };
-        self.hi = if v > self.hi { v } else { self.hi };
-        self.bad += v * 0.0;
-    }
-
-    /// The range of all values taken by `lanes`.
-    pub(crate) fn merge(lanes: &[Self]) -> Range {
-        let lo = lanes.iter().fold(f64::INFINITY, |a, l| if l.lo < a { l.lo } else { a });
-        let hi = lanes.iter().fold(f64::NEG_INFINITY, |a, l| if l.hi > a { l.hi } else { a });
-        Range { lo, hi, finite: !lanes.iter().any(|l| l.bad.is_nan()) }
     }
 }
 
@@ -130,15 +104,15 @@ fn scatter(src: &[u64], dst: &mut [u64], slots: &mut [u32; BUCKETS], shift: u32)
 impl RankScratch {
     /// The genes in ranked order, as packed words (read the gene with [`gene`]).
     pub(crate) fn order(&mut self, metric: &[f64]) -> &[u64] {
-        self.visit(metric, Range::of(metric), |_, _| {});
+        self.visit(metric, |_, _| {});
         &self.words
     }
 
-    /// Calls `visit(position, word)` for every gene in ranked order, given `range` =
-    /// [`Range::of`]`(metric)`; afterwards the words of [`RankScratch::order`] are in place.
-    pub(crate) fn visit(&mut self, metric: &[f64], range: Range, mut visit: impl FnMut(usize, u64)) {
+    /// Calls `visit(position, word)` for every gene in ranked order; afterwards the words of
+    /// [`RankScratch::order`] are in place.
+    pub(crate) fn visit(&mut self, metric: &[f64], mut visit: impl FnMut(usize, u64)) {
         let n = metric.len();
-        let Range { lo, hi, finite } = range;
+        let Range { lo, hi, finite } = Range::of(metric);
         let span = hi - lo;
         self.words.clear();
         if !finite || !span.is_finite() {
@@ -210,7 +184,7 @@ mod tests {
         let mut scratch = RankScratch::default();
         scratch.order(&[3.0, 1.0, 2.0, 1.0]);
         let mut visited = Vec::new();
-        scratch.visit(metric, Range::of(metric), |r, w| {
+        scratch.visit(metric, |r, w| {
             assert_eq!(r, visited.len());
             visited.push(gene(w));
         });

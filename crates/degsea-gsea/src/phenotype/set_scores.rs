@@ -13,7 +13,7 @@
 //!    [`calc_gsea_stat`] except on an exact tie of the two sides, a null event), with the
 //!    sequential scan [`signed_es_of_hits`] deciding exact ties.
 
-use super::rank::{Range, RankScratch, gene};
+use super::rank::{RankScratch, gene};
 use crate::es::{ScoreType, calc_gsea_stat, signed_es_of_hits, split_signed_es};
 
 /// Sink slots for the missing second set of genes in one set (members take turns).
@@ -119,14 +119,14 @@ fn step(m: f64, p: f64) -> f64 {
 
 impl SetScratch {
     /// Writes the enrichment score of every set of `index` under the ranking of `metric`
-    /// (weight `p`; `range` = [`Range::of`]`(metric)`) into `es`.
-    pub(crate) fn scores(&mut self, metric: &[f64], range: Range, p: f64, index: &SetIndex, es: &mut [f64]) {
+    /// (weight `p`) into `es`.
+    pub(crate) fn scores(&mut self, metric: &[f64], p: f64, index: &SetIndex, es: &mut [f64]) {
         let n = metric.len();
         self.found.resize(n + 1, (0, 0));
         let mut found = 0;
         let out = &mut self.found[..];
         let member_of = &index.member_of[..];
-        self.rank.visit(metric, range, |r, w| {
+        self.rank.visit(metric, |r, w| {
             let m = member_of[gene(w)];
             out[found] = (r as u32, m);
             found += usize::from(m != NONE);
@@ -209,7 +209,7 @@ mod tests {
         for p in [0.0, 1.0, 1.5, 1.0] {
             let weights: Vec<f64> = order.iter().map(|&g| metric[g].abs().powf(p)).collect();
             let mut es = vec![0.0; sets.len()];
-            scratch.scores(&metric, Range::of(&metric), p, &index, &mut es);
+            scratch.scores(&metric, p, &index, &mut es);
             for (set, &e) in sets.iter().zip(&es) {
                 let mut hits: Vec<usize> = set.iter().map(|&g| pos[g]).collect();
                 hits.sort_unstable();
