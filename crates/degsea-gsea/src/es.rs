@@ -162,20 +162,28 @@ pub fn signed_es(weights: &[f64], sample: &[u32]) -> f64 {
 /// assert_eq!(degsea_gsea::es::positive_and_signed_es(&w, &[3]), (0.0, -1.0));
 /// ```
 pub fn positive_and_signed_es(weights: &[f64], sample: &[u32]) -> (f64, f64) {
-    let k = sample.len();
-    let ns: f64 = sample.iter().map(|&s| weights[s as usize]).sum();
-    let q1 = 1.0 / (weights.len() - k) as f64;
+    running_es(sample, weights.len(), |_, s| weights[s as usize])
+}
+
+/// The running sum of fgsea `calcPositiveES` / `calcES` over hits at sorted `positions` in a
+/// list of `n` genes, `weight(j, position)` the step of hit `j`: its largest value after a hit
+/// (at least 0) and its value of largest absolute value (before or after a hit, first wins).
+#[inline]
+fn running_es(positions: &[u32], n: usize, weight: impl Fn(usize, u32) -> f64) -> (f64, f64) {
+    let k = positions.len();
+    let ns: f64 = positions.iter().enumerate().map(|(j, &s)| weight(j, s)).sum();
+    let q1 = 1.0 / (n - k) as f64;
     let q2 = 1.0 / ns;
     let mut cum = 0.0;
     let mut best = 0.0f64;
     let mut res = 0.0f64;
-    for (j, &s) in sample.iter().enumerate() {
+    for (j, &s) in positions.iter().enumerate() {
         let misses = q1 * (s as usize - j) as f64;
         let before = q2 * cum - misses;
         if before.abs() > res.abs() {
             res = before;
         }
-        cum += weights[s as usize];
+        cum += weight(j, s);
         let after = q2 * cum - misses;
         if after.abs() > res.abs() {
             res = after;
@@ -188,24 +196,7 @@ pub fn positive_and_signed_es(weights: &[f64], sample: &[u32]) -> (f64, f64) {
 /// [`signed_es`] of hits at sorted `positions` with step `weights` (one per hit) in a list of
 /// `n` genes: the same arithmetic, on the hits' weights stored contiguously (fgsea `calcES`).
 pub(crate) fn signed_es_of_hits(positions: &[u32], weights: &[f64], n: usize) -> f64 {
-    let ns: f64 = weights.iter().sum();
-    let q1 = 1.0 / (n - positions.len()) as f64;
-    let q2 = 1.0 / ns;
-    let mut cum = 0.0;
-    let mut res = 0.0f64;
-    for (j, (&s, &w)) in positions.iter().zip(weights).enumerate() {
-        let misses = q1 * (s as usize - j) as f64;
-        let before = q2 * cum - misses;
-        if before.abs() > res.abs() {
-            res = before;
-        }
-        cum += w;
-        let after = q2 * cum - misses;
-        if after.abs() > res.abs() {
-            res = after;
-        }
-    }
-    res
+    running_es(positions, n, |j, _| weights[j]).1
 }
 
 /// [`signed_es_of_hits`], bit for bit, from the two extremes alone, given `total` = the hits'
