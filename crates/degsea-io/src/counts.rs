@@ -1,8 +1,10 @@
 //! Count-matrix readers: gene × sample TSV/CSV (gzip or plain), featureCounts output and
 //! HTSeq-count files (one per sample).
 //!
-//! Every reader streams its input line by line into one reused buffer and stores the counts
-//! once, as `u32`, in a [`CountMatrix`]. Format and compression are detected from the content:
+//! Every reader streams its input and stores the counts once, as `u32`, in a [`CountMatrix`];
+//! the rows of a matrix or featureCounts table are parsed in parallel chunks of large blocks
+//! (`chunked.rs`: the same rows, and the same first error, as reading line by line). Format and
+//! compression are detected from the content:
 //!
 //! * **gzip** by the magic bytes `1f 8b` (multi-member streams are read to the end; a truncated
 //!   stream is an error, not a silent end of file);
@@ -32,6 +34,7 @@ use std::path::Path;
 use degsea_core::CountMatrix;
 use ndarray::Array2;
 
+use crate::chunked::{Records, parse_rows};
 use crate::lines::{Header, Lines, detect_delimiter, field_str, split_fields};
 use crate::{Error, Result};
 
@@ -299,29 +302,27 @@ pub fn read_counts_with(path: &Path, opts: &ReadOptions, columns: &ColumnOptions
     check_unique_samples(&samples, &lines.file, header_line)?;
     let annotation_columns = header[(1 - offset)..(skip - offset)].to_vec();
 
-    let mut rows = RowParser {
-        file: lines.file.clone(),
-        skip,
-        name_col,
-        names: Vec::new(),
-        round: opts.round,
-        samples,
-        genes: Vec::new(),
-        seen: HashMap::new(),
-        counts: Vec::new(),
-        n_rounded: 0,
-    };
-    rows.parse(&first_row, &first_ranges, first_line)?;
-    if has_second {
-        loop {
-            rows.parse(&lines.buf, &ranges, lines.line)?;
-            if !lines.next_record()? {
-                break;
-            }
-            split_fields(&lines.buf, delim, &mut ranges);
+    let file = lines.file.clone();
+    let layout = RowLayout { file: &file, skip, name_col, round: opts.round, samples: &samples };
+    let mut rows = Rows::default();
+    let mut result = layout.parse(&mut rows, &first_row, &first_ranges, first_line);
+    if has_second && result.is_ok() {
+        result = layout.parse(&mut rows, &lines.buf, &ranges, lines.line);
+        if result.is_ok() {
+            result = parse_rows(
+                &mut lines,
+                |records| layout.parse_chunk(records, delim),
+                |(chunk, error)| {
+                    rows.append(chunk);
+                    error.map_or(Ok(()), Err)
+                },
+            );
         }
     }
-    let RowParser { genes, samples, counts, n_rounded, names, .. } = rows;
+    // A repeated gene before the first bad row (or read error) is the first error in the file.
+    rows.check_duplicates(&file)?;
+    result?;
+    let Rows { genes, counts, n_rounded, names, .. } = rows;
     let n_samples = samples.len();
     let counts = Array2::from_shape_vec((genes.len(), n_samples), counts).expect("one count per cell");
     let matrix = CountMatrix::new(genes, samples, counts)
@@ -423,31 +424,43 @@ pub fn write_counts(w: &mut impl std::io::Write, matrix: &CountMatrix) -> std::i
     Ok(())
 }
 
-/// Accumulates the rows of a matrix or featureCounts table.
-struct RowParser {
-    file: String,
+/// How the data rows of a matrix or featureCounts table are read; shared by the chunks that
+/// [`parse_rows`] parses in parallel.
+#[derive(Clone, Copy)]
+struct RowLayout<'a> {
+    file: &'a str,
+    /// The first count field.
     skip: usize,
+    /// The field holding gene names.
     name_col: Option<usize>,
-    names: Vec<String>,
     round: bool,
-    samples: Vec<String>,
+    samples: &'a [String],
+}
+
+/// Rows of a matrix or featureCounts table, in file order, not yet checked for repeated gene
+/// ids ([`Rows::check_duplicates`]).
+#[derive(Default)]
+struct Rows {
     genes: Vec<String>,
-    seen: HashMap<String, u64>,
+    /// The line of each gene.
+    lines: Vec<u64>,
     counts: Vec<u32>,
+    names: Vec<String>,
     n_rounded: u64,
 }
 
-impl RowParser {
-    fn parse(&mut self, line: &[u8], ranges: &[Range<usize>], line_no: u64) -> Result<()> {
+impl RowLayout<'_> {
+    /// Parses one row into `rows`; on an error `rows` may hold part of it.
+    fn parse(&self, rows: &mut Rows, line: &[u8], ranges: &[Range<usize>], line_no: u64) -> Result<()> {
         let gene = field_str(line, &ranges[0]);
         if gene.is_empty() {
-            return Err(Error::EmptyId { file: self.file.clone(), line: line_no });
+            return Err(Error::EmptyId { file: self.file.to_owned(), line: line_no });
         }
         let n_samples = self.samples.len();
         let found = ranges.len().saturating_sub(self.skip);
         if ranges.len() < self.skip || found != n_samples {
             return Err(Error::Ragged {
-                file: self.file.clone(),
+                file: self.file.to_owned(),
                 line: line_no,
                 id: gene,
                 found,
@@ -457,12 +470,12 @@ impl RowParser {
         for (j, r) in ranges[self.skip..].iter().enumerate() {
             match parse_count(&line[r.clone()], self.round) {
                 Ok((c, rounded)) => {
-                    self.counts.push(c);
-                    self.n_rounded += u64::from(rounded);
+                    rows.counts.push(c);
+                    rows.n_rounded += u64::from(rounded);
                 }
                 Err(issue) => {
                     return Err(issue.into_error(
-                        self.file.clone(),
+                        self.file.to_owned(),
                         line_no,
                         field_str(line, r),
                         gene,
@@ -471,13 +484,53 @@ impl RowParser {
                 }
             }
         }
-        if let Some(&first) = self.seen.get(&gene) {
-            return Err(Error::DuplicateGene { file: self.file.clone(), line: line_no, gene, first });
-        }
-        self.seen.insert(gene.clone(), line_no);
-        self.genes.push(gene);
+        rows.genes.push(gene);
+        rows.lines.push(line_no);
         if let Some(k) = self.name_col {
-            self.names.push(field_str(line, &ranges[k]));
+            rows.names.push(field_str(line, &ranges[k]));
+        }
+        Ok(())
+    }
+
+    /// Parses the rows of one chunk, up to its first bad row.
+    fn parse_chunk(&self, records: Records<'_>, delim: u8) -> (Rows, Option<Error>) {
+        let n = records.max_records();
+        let mut rows = Rows {
+            genes: Vec::with_capacity(n),
+            lines: Vec::with_capacity(n),
+            counts: Vec::with_capacity(n * self.samples.len()),
+            names: Vec::with_capacity(if self.name_col.is_some() { n } else { 0 }),
+            n_rounded: 0,
+        };
+        let mut ranges = Vec::new();
+        for (line_no, record) in records {
+            split_fields(record, delim, &mut ranges);
+            if let Err(e) = self.parse(&mut rows, record, &ranges, line_no) {
+                return (rows, Some(e));
+            }
+        }
+        (rows, None)
+    }
+}
+
+impl Rows {
+    /// Appends the rows of the next chunk.
+    fn append(&mut self, mut next: Rows) {
+        self.genes.append(&mut next.genes);
+        self.lines.append(&mut next.lines);
+        self.counts.append(&mut next.counts);
+        self.names.append(&mut next.names);
+        self.n_rounded += next.n_rounded;
+    }
+
+    /// Rejects the first row (in file order) whose gene id an earlier row has.
+    fn check_duplicates(&self, file: &str) -> Result<()> {
+        let mut seen: HashMap<&str, u64> = HashMap::with_capacity(self.genes.len());
+        for (gene, &line) in self.genes.iter().zip(&self.lines) {
+            if let Some(&first) = seen.get(gene.as_str()) {
+                return Err(Error::DuplicateGene { file: file.to_owned(), line, gene: gene.clone(), first });
+            }
+            seen.insert(gene, line);
         }
         Ok(())
     }
@@ -1081,5 +1134,89 @@ mod tests {
         std::fs::write(&bam, b"BAM\x01\x05\0\0\0@HD;\xff\x02\n").unwrap();
         let e = read_counts(&bam, &ReadOptions::default()).unwrap_err().to_string();
         assert!(e.contains("x.bam:1: not a text table"), "{e}");
+    }
+
+    #[test]
+    fn big_matrices_read_the_same_and_fail_at_the_first_bad_row_at_any_thread_count() {
+        // ~2.5 MB: several blocks, each cut into chunks (crate::chunked); CRLF and LF lines,
+        // comments and blank lines, no line end after the last row.
+        let mut lines = vec!["gene\tS1\tS2\tS3".to_owned()];
+        let mut at = Vec::new();
+        for i in 0..100_000u32 {
+            if i % 1009 == 3 {
+                lines.extend(["# note".to_owned(), String::new()]);
+            }
+            lines.push(format!("ENSG{i:011}\t{}\t{}\t{}", i % 17, i, i / 3));
+            at.push(lines.len());
+        }
+        let dir = tempfile::tempdir().unwrap();
+        let p = dir.path().join("big.tsv");
+        let write_lines = |lines: &[String]| {
+            let mut text = lines.join("\n");
+            text = text.replacen('\n', "\r\n", 5000);
+            std::fs::write(&p, text).unwrap();
+        };
+        write_lines(&lines);
+        let pools: Vec<rayon::ThreadPool> =
+            [1, 3].iter().map(|&n| rayon::ThreadPoolBuilder::new().num_threads(n).build().unwrap()).collect();
+        let read = || read_counts(&p, &ReadOptions::default());
+        for pool in &pools {
+            let t = pool.install(read).unwrap();
+            assert_eq!(t.matrix.n_genes(), 100_000);
+            assert_eq!(t.matrix.genes()[99_999], "ENSG00000099999");
+            assert_eq!(t.matrix.counts().row(99_999).to_vec(), [99_999 % 17, 99_999, 33_333]);
+            assert_eq!(t.matrix.counts().column(1).iter().map(|&c| u64::from(c)).sum::<u64>(), 4_999_950_000);
+        }
+        let err = |lines: &[String]| {
+            write_lines(lines);
+            let errors: Vec<String> =
+                pools.iter().map(|pool| pool.install(read).unwrap_err().to_string()).collect();
+            assert_eq!(errors[0], errors[1]);
+            errors[0].clone()
+        };
+        // A repeated gene late, a bad count earlier (in another block): the bad count.
+        lines[at[90_000] - 1] = format!("ENSG{:011}\t1\t2\t3", 10);
+        lines[at[60_000] - 1] = "ENSG00000060000\t1\t-2\t3".into();
+        let e = err(&lines);
+        assert!(
+            e.ends_with(&format!(
+                "big.tsv:{}: count `-2` for gene `ENSG00000060000` sample `S2` is negative",
+                at[60_000]
+            )),
+            "{e}"
+        );
+        // A repeated gene before the bad count: the repeated gene.
+        lines[at[50_000] - 1] = format!("ENSG{:011}\t1\t2\t3", 49_000);
+        let e = err(&lines);
+        assert!(
+            e.ends_with(&format!(
+                "big.tsv:{}: duplicate gene id `ENSG00000049000` (first on line {})",
+                at[50_000], at[49_000]
+            )),
+            "{e}"
+        );
+        // A truncated gzip stream after a bad row: the bad row; without it, the gzip error.
+        let gz = dir.path().join("big.tsv.gz");
+        let truncated = |lines: &[String]| {
+            let mut enc = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::fast());
+            enc.write_all(lines.join("\n").as_bytes()).unwrap();
+            let bytes = enc.finish().unwrap();
+            std::fs::write(&gz, &bytes[..bytes.len() * 9 / 10]).unwrap();
+            let errors: Vec<String> = pools
+                .iter()
+                .map(|pool| {
+                    pool.install(|| read_counts(&gz, &ReadOptions::default())).unwrap_err().to_string()
+                })
+                .collect();
+            assert_eq!(errors[0], errors[1]);
+            errors[0].clone()
+        };
+        lines[at[50_000] - 1] = "ENSG00000050000\t1\t2\t3".into();
+        let e = truncated(&lines);
+        assert!(e.contains(&format!("big.tsv.gz:{}: count `-2`", at[60_000])), "{e}");
+        lines[at[60_000] - 1] = "ENSG00000060000\t1\t2\t3".into();
+        lines[at[90_000] - 1] = "ENSG00000090000\t1\t2\t3".into();
+        let e = truncated(&lines);
+        assert!(e.contains("truncated"), "{e}");
     }
 }

@@ -20,6 +20,7 @@
 use std::io::BufRead as _;
 use std::path::Path;
 
+use crate::chunked::{Records, parse_rows};
 use crate::lines::{Header, Lines, open, printable, split_fields};
 use crate::{Error, Result};
 
@@ -74,26 +75,48 @@ pub fn read(path: &Path) -> Result<ExpressionTable> {
     read_table(Lines::with_reader(reader, gzip, file))
 }
 
+/// Reads a TSV/CSV table after its first line; the rows are parsed in parallel chunks
+/// (`chunked.rs`), the first bad row in the file is the error.
 fn read_table(mut lines: Lines<'_>) -> Result<ExpressionTable> {
     let Header { names: header, delim, line: header_line } = lines.header()?;
     lines.text()?;
-    let mut ranges = Vec::new();
     let samples = header[1..].to_vec();
     if samples.is_empty() {
         return Err(Error::NoSamples { file: lines.file, line: header_line });
     }
     check_samples(&samples, &lines.file, header_line)?;
-    let mut table =
-        ExpressionTable { genes: Vec::new(), samples, values: Vec::new(), format: ExpressionFormat::Table };
-    while lines.next_record()? {
-        split_fields(&lines.buf, delim, &mut ranges);
-        let fields: Vec<&[u8]> = ranges.iter().map(|r| &lines.buf[r.clone()]).collect();
-        push_row(&mut table, &fields, 1, &lines.file, lines.line)?;
-    }
-    if table.genes.is_empty() {
+    let file = lines.file.clone();
+    let mut genes = Vec::new();
+    let mut values = Vec::new();
+    let parse = |records: Records<'_>| {
+        let rows = records.max_records();
+        let mut chunk_genes = Vec::with_capacity(rows);
+        let mut chunk_values = Vec::with_capacity(rows * samples.len());
+        let mut ranges = Vec::new();
+        let mut fields: Vec<&[u8]> = Vec::new();
+        for (line, record) in records {
+            split_fields(record, delim, &mut ranges);
+            fields.clear();
+            fields.extend(ranges.iter().map(|r| &record[r.clone()]));
+            if let Err(e) = push_row(&mut chunk_genes, &mut chunk_values, &samples, &fields, 1, &file, line) {
+                return (chunk_genes, chunk_values, Some(e));
+            }
+        }
+        (chunk_genes, chunk_values, None)
+    };
+    parse_rows(&mut lines, parse, |(chunk_genes, chunk_values, error)| {
+        if genes.is_empty() {
+            (genes, values) = (chunk_genes, chunk_values);
+        } else {
+            genes.extend(chunk_genes);
+            values.extend_from_slice(&chunk_values);
+        }
+        error.map_or(Ok(()), Err)
+    })?;
+    if genes.is_empty() {
         return Err(Error::NoRows { file: lines.file });
     }
-    Ok(table)
+    Ok(ExpressionTable { genes, samples, values, format: ExpressionFormat::Table })
 }
 
 /// Rejects an empty or repeated sample name.
@@ -114,15 +137,18 @@ pub(crate) fn check_samples(samples: &[String], file: &str, line: u64) -> Result
     Ok(())
 }
 
-/// Parses one data row: `fields[0]` the gene id, `fields[skip..]` the values.
+/// Parses one data row: `fields[0]` the gene id, `fields[skip..]` the values (one per sample),
+/// appended to `genes` and `values`.
 pub(crate) fn push_row(
-    table: &mut ExpressionTable,
+    genes: &mut Vec<String>,
+    values: &mut Vec<f64>,
+    samples: &[String],
     fields: &[&[u8]],
     skip: usize,
     file: &str,
     line: u64,
 ) -> Result<()> {
-    let n = table.samples.len();
+    let n = samples.len();
     let text = |b: &[u8]| printable(String::from_utf8_lossy(b).trim());
     let gene = text(fields[0]);
     if gene.is_empty() {
@@ -147,13 +173,13 @@ pub(crate) fn push_row(
                 reason: format!(
                     "value `{}` of gene `{gene}` sample `{}` is not a finite number",
                     text(f),
-                    table.samples[j]
+                    samples[j]
                 ),
             });
         };
-        table.values.push(v);
+        values.push(v);
     }
-    table.genes.push(gene);
+    genes.push(gene);
     Ok(())
 }
 
@@ -202,5 +228,68 @@ mod tests {
                 .ends_with("e.tsv:1: header has no sample columns (is the delimiter a tab or a comma?)")
         );
         assert!(e("gene\ta\n\t1\n").ends_with("e.tsv:2: empty id in the first column"));
+    }
+
+    /// A table of `rows` genes (about 30 bytes each) with CRLF and LF lines, comments and
+    /// blank lines, and no line end after the last row; the value rows and the line of each.
+    fn big_table(rows: usize) -> (Vec<String>, Vec<u64>, Vec<f64>) {
+        let mut lines = vec!["gene\ta\tb\tc".to_owned()];
+        let mut at = Vec::new();
+        let mut values = Vec::new();
+        for i in 0..rows {
+            if i % 997 == 5 {
+                lines.extend(["# a comment".to_owned(), String::new(), " \t ".to_owned()]);
+            }
+            let v = [i as f64 * 0.001, -(i as f64) / 7.0, 1e-300 * i as f64];
+            lines.push(format!("g{i}\t{}\t{}\t{:e}", v[0], v[1], v[2]));
+            at.push(lines.len() as u64);
+            values.extend(v);
+        }
+        (lines, at, values)
+    }
+
+    fn write_table(path: &Path, lines: &[String]) {
+        let mut text = String::new();
+        for (i, l) in lines.iter().enumerate() {
+            text.push_str(l);
+            if i + 1 < lines.len() {
+                text.push_str(if i % 3 == 0 { "\r\n" } else { "\n" });
+            }
+        }
+        std::fs::write(path, text).unwrap();
+    }
+
+    #[test]
+    fn big_tables_read_the_same_and_fail_at_the_first_bad_row_at_any_thread_count() {
+        // ~3.6 MB: several blocks, each cut into chunks (crate::chunked).
+        let (mut lines, at, values) = big_table(120_000);
+        let dir = tempfile::tempdir().unwrap();
+        let p = dir.path().join("big.tsv");
+        write_table(&p, &lines);
+        let pools: Vec<rayon::ThreadPool> =
+            [1, 3].iter().map(|&n| rayon::ThreadPoolBuilder::new().num_threads(n).build().unwrap()).collect();
+        for pool in &pools {
+            let t = pool.install(|| read(&p)).unwrap();
+            assert_eq!(t.genes.len(), 120_000);
+            assert_eq!((t.genes[0].as_str(), t.genes[119_999].as_str()), ("g0", "g119999"));
+            assert_eq!(t.values.len(), values.len());
+            assert!(t.values.iter().zip(&values).all(|(a, b)| a.to_bits() == b.to_bits()));
+        }
+        // A bad value late in the file; then a ragged row early: the early one is reported.
+        lines[at[110_000] as usize - 1] = "g110000\t1\tx\t2".into();
+        write_table(&p, &lines);
+        let late =
+            format!("big.tsv:{}: value `x` of gene `g110000` sample `b` is not a finite number", at[110_000]);
+        for pool in &pools {
+            let e = pool.install(|| read(&p)).unwrap_err().to_string();
+            assert!(e.ends_with(&late), "{e}");
+        }
+        lines[at[40] as usize - 1] = "g40\t1\t2".into();
+        write_table(&p, &lines);
+        let early = format!("big.tsv:{}: row `g40` has 2 value field(s) but the header names 3", at[40]);
+        for pool in &pools {
+            let e = pool.install(|| read(&p)).unwrap_err().to_string();
+            assert!(e.ends_with(&early), "{e}");
+        }
     }
 }

@@ -154,7 +154,15 @@ pub(crate) fn parse(reader: impl BufRead, file: &str) -> Result<ExpressionTable>
             });
         }
         let fields: Vec<&[u8]> = r.buf.split(|&b| b == b'\t').collect();
-        push_row(&mut table, &fields, LEADING_COLUMNS, file, r.line)?;
+        push_row(
+            &mut table.genes,
+            &mut table.values,
+            &table.samples,
+            &fields,
+            LEADING_COLUMNS,
+            file,
+            r.line,
+        )?;
     }
     if table.genes.len() != n_rows {
         return Err(Error::Format {

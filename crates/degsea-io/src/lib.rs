@@ -22,6 +22,7 @@
 //! ```
 
 pub mod bundled;
+mod chunked;
 pub mod cls;
 pub mod counts;
 pub mod de_table;

@@ -141,13 +141,7 @@ impl<'a> Lines<'a> {
             self.buf.clear();
             let n = match self.reader.read_until(b'\n', &mut self.buf) {
                 Ok(n) => n,
-                Err(source) => {
-                    return Err(if self.gzip {
-                        Error::Gzip { file: self.file.clone(), line: self.line + 1, cause: source }
-                    } else {
-                        Error::Io { file: self.file.clone(), cause: source }
-                    });
-                }
+                Err(source) => return Err(self.read_error(source)),
             };
             if n == 0 {
                 return Ok(false);
@@ -167,6 +161,25 @@ impl<'a> Lines<'a> {
             }
             return Ok(true);
         }
+    }
+
+    /// The error for a failed read after line [`Lines::line`]: a corrupt or truncated gzip
+    /// stream names the line it stopped in; a plain file's read error names the file.
+    pub(crate) fn read_error(&self, source: io::Error) -> Error {
+        if self.gzip {
+            Error::Gzip { file: self.file.clone(), line: self.line + 1, cause: source }
+        } else {
+            Error::Io { file: self.file.clone(), cause: source }
+        }
+    }
+
+    /// Appends up to `max` bytes of the rest of the file (decompressed) to `buf`, bypassing
+    /// the record buffer; returns whether the end of the file was reached. After a read error
+    /// `buf` holds the bytes read before it.
+    pub(crate) fn read_bytes(&mut self, buf: &mut Vec<u8>, max: usize) -> io::Result<bool> {
+        buf.reserve(max);
+        let n = (&mut self.reader).take(max as u64).read_to_end(buf)?;
+        Ok(n < max)
     }
 
     /// The current record as UTF-8 text.
