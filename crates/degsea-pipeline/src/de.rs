@@ -551,7 +551,10 @@ pub fn run(config: &DeConfig) -> anyhow::Result<DeRun> {
     let dest = config.out.display().to_string();
     let mut out = crate::output::open_folder(&config.out, &config.inputs.paths().collect::<Vec<_>>())?;
     let clock = Instant::now();
-    let data = read_counts_and_sheet(&config.inputs)?;
+    // The manifest's SHA-256s are taken while the counts are parsed; errors keep their order.
+    let (data, input_digests) =
+        rayon::join(|| read_counts_and_sheet(&config.inputs), || FileDigest::inputs(config.inputs.paths()));
+    let data = data?;
     let design = with_model(&data, resolve(&data, &config.contrast)?, &config.options)?;
     timings.push("read", clock.elapsed().as_secs_f64());
     let de_run = analyse(&data.table.matrix, &design, &config.options, &mut warnings)?;
@@ -572,7 +575,7 @@ pub fn run(config: &DeConfig) -> anyhow::Result<DeRun> {
     }
     m.parameters = parameters;
     m.seed = config.seed;
-    m.inputs = FileDigest::inputs(config.inputs.paths())?;
+    m.inputs = input_digests?;
     m.warnings = warnings.into_vec();
     timings.push("total", started.elapsed().as_secs_f64());
     m.timings = timings.into_vec();

@@ -39,7 +39,10 @@ pub fn run(config: &NormalizeConfig) -> anyhow::Result<()> {
     let dest = config.out.display().to_string();
     let mut out = crate::output::open_folder(&config.out, &config.inputs.paths().collect::<Vec<_>>())?;
     let clock = Instant::now();
-    let data = read_counts_and_sheet(&config.inputs)?;
+    // The manifest's SHA-256s are taken while the counts are parsed; errors keep their order.
+    let (data, input_digests) =
+        rayon::join(|| read_counts_and_sheet(&config.inputs), || FileDigest::inputs(config.inputs.paths()));
+    let data = data?;
     let design = resolve(&data, &config.contrast)?;
     timings.push("read", clock.elapsed().as_secs_f64());
     let clock = Instant::now();
@@ -83,7 +86,7 @@ pub fn run(config: &NormalizeConfig) -> anyhow::Result<()> {
         p.insert("threads".into(), json!(rayon::current_num_threads()));
     }
     m.parameters = parameters;
-    m.inputs = FileDigest::inputs(config.inputs.paths())?;
+    m.inputs = input_digests?;
     timings.push("total", started.elapsed().as_secs_f64());
     m.timings = timings.into_vec();
     m.results.insert("design".into(), design_json(&design));

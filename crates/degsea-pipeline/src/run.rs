@@ -90,7 +90,10 @@ pub fn run(config: &RunConfig) -> anyhow::Result<()> {
         .collect();
     let mut out = crate::output::open_folder(&config.out, &input_paths)?;
     let clock = Instant::now();
-    let data = read_counts_and_sheet(&config.inputs)?;
+    // The manifest's SHA-256s are taken while the counts are parsed; errors keep their order.
+    let (data, count_digests) =
+        rayon::join(|| read_counts_and_sheet(&config.inputs), || FileDigest::inputs(config.inputs.paths()));
+    let data = data?;
     let read_seconds = clock.elapsed().as_secs_f64();
     // Resolve every contrast and load every input before any work, so bad input fails fast.
     let designs: Vec<SampleDesign> = config
@@ -118,7 +121,8 @@ pub fn run(config: &RunConfig) -> anyhow::Result<()> {
             .gene_name_map()
             .map(|map| NamedMap { map, name: format!("the gene names of {}", data.counts_name) }),
     };
-    let mut inputs = FileDigest::inputs(config.inputs.paths().chain(config.gene_map.as_deref()))?;
+    let mut inputs = count_digests?;
+    inputs.extend(FileDigest::inputs(config.gene_map.as_deref())?);
     inputs.extend(gsea::geneset_files(&config.genesets)?);
 
     let several = designs.len() > 1;

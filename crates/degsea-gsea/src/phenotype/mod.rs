@@ -35,6 +35,8 @@ mod rank;
 mod set_scores;
 
 use std::collections::BTreeMap;
+use std::collections::HashMap;
+use std::collections::hash_map::Entry;
 
 use degsea_core::{GeneSetCollection, PhenotypeRecord};
 use rayon::prelude::*;
@@ -486,29 +488,61 @@ impl Expression {
     /// [`Collapse::Error`] and a duplicated id: names the id.
     pub fn collapse(self, how: Collapse) -> Result<(Self, usize)> {
         let n = self.n_samples;
-        let mut first: BTreeMap<&str, usize> = BTreeMap::new();
-        let mut groups: Vec<Vec<usize>> = Vec::new();
-        for (i, g) in self.genes.iter().enumerate() {
-            if let Some(&k) = first.get(g.as_str()) {
-                if how == Collapse::Error {
-                    return Err(invalid(
-                        "gene id",
-                        g.clone(),
-                        "occurs more than once (choose mean or max to merge)",
-                    ));
+        // The group (distinct id, in first-seen order) of each row.
+        let mut group_of = Vec::with_capacity(self.genes.len());
+        let mut n_groups = 0;
+        {
+            let mut first: HashMap<&str, usize> = HashMap::with_capacity(self.genes.len());
+            for g in &self.genes {
+                match first.entry(g.as_str()) {
+                    Entry::Occupied(k) => {
+                        if how == Collapse::Error {
+                            return Err(invalid(
+                                "gene id",
+                                g.clone(),
+                                "occurs more than once (choose mean or max to merge)",
+                            ));
+                        }
+                        group_of.push(*k.get());
+                    }
+                    Entry::Vacant(v) => {
+                        v.insert(n_groups);
+                        group_of.push(n_groups);
+                        n_groups += 1;
+                    }
                 }
-                groups[k].push(i);
-            } else {
-                first.insert(g, groups.len());
-                groups.push(vec![i]);
             }
         }
-        let merged = self.genes.len() - groups.len();
-        let row = |i: usize| &self.values[i * n..(i + 1) * n];
-        let mut values = Vec::with_capacity(groups.len() * n);
-        let mut genes = Vec::with_capacity(groups.len());
-        for g in &groups {
-            genes.push(self.genes[g[0]].clone());
+        if n_groups == self.genes.len() {
+            // No repeated id: every row is its own mean and its own max.
+            return Ok((self, 0));
+        }
+        // The rows of each group, in row order: `rows[start[k]..start[k + 1]]`.
+        let mut start = vec![0usize; n_groups + 1];
+        for &k in &group_of {
+            start[k + 1] += 1;
+        }
+        for k in 0..n_groups {
+            start[k + 1] += start[k];
+        }
+        let mut next = start.clone();
+        let mut rows = vec![0usize; group_of.len()];
+        for (i, &k) in group_of.iter().enumerate() {
+            rows[next[k]] = i;
+            next[k] += 1;
+        }
+        let merged = self.genes.len() - n_groups;
+        let Self { genes: mut old_genes, values: old_values, .. } = self;
+        let row = |i: usize| &old_values[i * n..(i + 1) * n];
+        let mut values = Vec::with_capacity(n_groups * n);
+        let mut genes = Vec::with_capacity(n_groups);
+        for k in 0..n_groups {
+            let g = &rows[start[k]..start[k + 1]];
+            genes.push(std::mem::take(&mut old_genes[g[0]]));
+            if let [only] = g {
+                values.extend_from_slice(row(*only));
+                continue;
+            }
             match how {
                 Collapse::Mean | Collapse::Error => {
                     for j in 0..n {
@@ -655,5 +689,50 @@ mod tests {
         let (x, _) = e.clone().collapse(Collapse::Max).unwrap();
         assert_eq!(x.values, [3.0, 4.0, 5.0, 5.0]);
         assert!(e.collapse(Collapse::Error).unwrap_err().to_string().contains("`a`"));
+    }
+
+    #[test]
+    fn collapse_matches_grouping_by_first_occurrence() {
+        // The rule written out plainly: groups in first-seen order, each a mean (in row order)
+        // or the first row of the largest mean; single rows and -0.0 kept bit for bit.
+        let ids = ["b", "a", "b", "c", "a", "b", "d", "a"];
+        let n = 3;
+        let values: Vec<f64> =
+            (0..ids.len() * n).map(|k| if k == 4 { -0.0 } else { (k as f64 * 0.37).sin() }).collect();
+        let e = Expression { genes: ids.iter().map(|g| (*g).to_owned()).collect(), n_samples: n, values };
+        let mut order: Vec<&str> = Vec::new();
+        for g in ids {
+            if !order.contains(&g) {
+                order.push(g);
+            }
+        }
+        let row = |i: usize| &e.values[i * n..(i + 1) * n];
+        for how in [Collapse::Mean, Collapse::Max] {
+            let mut want = Vec::new();
+            for g in &order {
+                let rows: Vec<usize> = (0..ids.len()).filter(|&i| ids[i] == *g).collect();
+                if how == Collapse::Mean {
+                    want.extend(
+                        (0..n).map(|j| rows.iter().map(|&i| row(i)[j]).sum::<f64>() / rows.len() as f64),
+                    );
+                } else {
+                    let mean = |i: usize| row(i).iter().sum::<f64>();
+                    let best =
+                        rows.iter().copied().fold(rows[0], |b, i| if mean(i) > mean(b) { i } else { b });
+                    want.extend_from_slice(row(best));
+                }
+            }
+            let (got, merged) = e.clone().collapse(how).unwrap();
+            assert_eq!((got.genes.clone(), merged), (order.iter().map(|g| (*g).to_owned()).collect(), 4));
+            assert_eq!(
+                got.values.iter().map(|v| v.to_bits()).collect::<Vec<_>>(),
+                want.iter().map(|v| v.to_bits()).collect::<Vec<_>>()
+            );
+        }
+        let single =
+            Expression { genes: vec!["x".into(), "y".into()], n_samples: 1, values: vec![-0.0, 1.5] };
+        let (same, merged) = single.clone().collapse(Collapse::Mean).unwrap();
+        assert_eq!((same.values[0].to_bits(), merged), ((-0.0f64).to_bits(), 0));
+        assert_eq!((same.genes, same.values[1]), (single.genes, 1.5));
     }
 }

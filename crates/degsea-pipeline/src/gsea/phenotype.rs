@@ -386,13 +386,18 @@ pub fn run(config: &PhenotypeConfig) -> anyhow::Result<PhenotypeResult> {
     let mut timings = Timings::default();
     let mut warnings = Warnings::default();
     let clock = Instant::now();
-    let input = read_input(config, &mut warnings)?;
-    let collections = degsea_io::genesets::load_all(&config.genesets)?;
     let label_file = match &config.labels {
         Labels::Sheet { samples, .. } => samples.as_path(),
         Labels::Cls { cls, .. } => cls.as_path(),
     };
-    let mut inputs = FileDigest::inputs([config.expression.as_path(), label_file])?;
+    // The manifest's SHA-256s are taken while the matrix is parsed; errors keep their order.
+    let (input, inputs) = rayon::join(
+        || read_input(config, &mut warnings),
+        || FileDigest::inputs([config.expression.as_path(), label_file]),
+    );
+    let input = input?;
+    let collections = degsea_io::genesets::load_all(&config.genesets)?;
+    let mut inputs = inputs?;
     inputs.extend(geneset_files(&config.genesets)?);
     timings.push("read", clock.elapsed().as_secs_f64());
     let dest = config.out.display().to_string();
