@@ -106,25 +106,34 @@ where
     let overlap = rayon::current_num_threads() > 1;
     let mut carry = Vec::new();
     let mut spare = Vec::new();
+    // The parsed chunks of the previous block, merged while this block is parsed.
+    let mut pending: Vec<T> = Vec::new();
     let mut block = read_block(lines, sizes.block, &mut carry, Vec::new());
     loop {
         let Block { text, end } = block;
         let before = lines.line;
         let mut parsed = None;
         let mut following = None;
-        if overlap && matches!(end, End::More) {
-            // Parse this block on the pool while this thread reads the next one.
+        let mut merged = Ok(());
+        if overlap {
+            // This block is parsed on the pool while this thread merges the previous one and
+            // reads the next one.
             rayon::in_place_scope(|s| {
                 s.spawn(|_| parsed = Some(parse_block(&text, before, sizes.min_chunk, &parse)));
-                following = Some(read_block(lines, sizes.block, &mut carry, std::mem::take(&mut spare)));
+                merged = pending.drain(..).try_for_each(&mut merge);
+                if merged.is_ok() && matches!(end, End::More) {
+                    following = Some(read_block(lines, sizes.block, &mut carry, std::mem::take(&mut spare)));
+                }
             });
         } else {
-            parsed = Some(parse_block(&text, before, sizes.min_chunk, &parse));
+            merged = pending.drain(..).try_for_each(&mut merge);
+            if merged.is_ok() {
+                parsed = Some(parse_block(&text, before, sizes.min_chunk, &parse));
+            }
         }
+        merged?;
         let (results, n_lines) = parsed.expect("the block was parsed");
-        for result in results {
-            merge(result)?;
-        }
+        pending = results;
         lines.line = before + n_lines;
         match end {
             End::More => {
@@ -134,8 +143,11 @@ where
                 };
                 spare = text;
             }
-            End::Eof => return Ok(()),
-            End::Failed(source) => return Err(lines.read_error(source)),
+            End::Eof => return pending.into_iter().try_for_each(merge),
+            End::Failed(source) => {
+                pending.into_iter().try_for_each(merge)?;
+                return Err(lines.read_error(source));
+            }
         }
     }
 }
