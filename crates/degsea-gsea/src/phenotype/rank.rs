@@ -100,9 +100,9 @@ impl Range {
     }
 }
 
-/// One stable counting-sort pass: `src` into `dst` by the 11-bit digit at `shift`, `slots`
-/// holding each digit's first free place.
-fn scatter(src: &[u64], dst: &mut [u64], slots: &mut [u32; BUCKETS], shift: u32) {
+/// One stable counting-sort pass: the words of `src`, in its order, into `dst` by the 11-bit
+/// digit at `shift`, `slots` holding each digit's first free place.
+fn scatter<'w>(src: impl Iterator<Item = &'w u64>, dst: &mut [u64], slots: &mut [u32; BUCKETS], shift: u32) {
     for &w in src {
         let slot = &mut slots[(w >> shift) as usize & (BUCKETS - 1)];
         dst[*slot as usize] = w;
@@ -135,15 +135,6 @@ fn digit_counts(words: &[u64]) -> [[u32; BUCKETS]; 2] {
         }
     }
     count
-}
-
-/// [`scatter`] taking `src` from its end.
-fn scatter_rev(src: &[u64], dst: &mut [u64], slots: &mut [u32; BUCKETS], shift: u32) {
-    for &w in src.iter().rev() {
-        let slot = &mut slots[(w >> shift) as usize & (BUCKETS - 1)];
-        dst[*slot as usize] = w;
-        *slot += 1;
-    }
 }
 
 /// The packed words `key << 32 | gene` of a metric vector in gene order, or `None` when a value
@@ -208,8 +199,8 @@ impl RankScratch {
         }
         self.spare.resize(n, 0);
         let [low, high] = &mut count;
-        scatter_rev(&self.words, &mut self.spare, low, 32);
-        scatter(&self.spare, &mut self.words, high, 32 + DIGIT);
+        scatter(self.words.iter().rev(), &mut self.spare, low, 32);
+        scatter(self.spare.iter(), &mut self.words, high, 32 + DIGIT);
         let words = &mut self.words[..];
         let mut i = 0;
         while i < n {
