@@ -16,7 +16,7 @@ use std::ops::Range;
 use rayon::prelude::*;
 
 use crate::Result;
-use crate::lines::Lines;
+use crate::lines::{Lines, is_skipped, without_line_end};
 
 /// Chunks per pool thread in a block, so uneven chunks still keep every thread busy.
 const CHUNKS_PER_THREAD: usize = 4;
@@ -63,14 +63,11 @@ impl<'a> Iterator for Records<'a> {
     fn next(&mut self) -> Option<Self::Item> {
         while !self.rest.is_empty() {
             let end = memchr::memchr(b'\n', self.rest).map_or(self.rest.len(), |i| i + 1);
-            let mut record = &self.rest[..end];
+            let record = without_line_end(&self.rest[..end]);
             self.rest = &self.rest[end..];
             self.line += 1;
             self.n_lines -= 1;
-            while let [head @ .., b'\n' | b'\r'] = record {
-                record = head;
-            }
-            if record.first() == Some(&b'#') || record.iter().all(u8::is_ascii_whitespace) {
+            if is_skipped(record) {
                 continue;
             }
             return Some((self.line, record));

@@ -102,6 +102,19 @@ impl Read for ThreadedReader {
     }
 }
 
+/// A line without the `\n`/`\r` bytes that end it.
+pub(crate) fn without_line_end(mut line: &[u8]) -> &[u8] {
+    while let [head @ .., b'\n' | b'\r'] = line {
+        line = head;
+    }
+    line
+}
+
+/// Whether a line (without its line end) is no record: a `#` comment or blank.
+pub(crate) fn is_skipped(line: &[u8]) -> bool {
+    line.first() == Some(&b'#') || line.iter().all(u8::is_ascii_whitespace)
+}
+
 pub(crate) fn io_error(path: &Path, source: std::io::Error) -> Error {
     Error::Io { file: printable(&path.display().to_string()), cause: source }
 }
@@ -147,16 +160,12 @@ impl<'a> Lines<'a> {
                 return Ok(false);
             }
             self.line += 1;
-            while matches!(self.buf.last(), Some(b'\n' | b'\r')) {
-                self.buf.pop();
-            }
-            if self.buf.first() == Some(&b'#') {
+            let len = without_line_end(&self.buf).len();
+            self.buf.truncate(len);
+            if is_skipped(&self.buf) {
                 if self.buf.starts_with(b"# Program:featureCounts") {
                     self.featurecounts_comment = true;
                 }
-                continue;
-            }
-            if self.buf.iter().all(u8::is_ascii_whitespace) {
                 continue;
             }
             return Ok(true);
