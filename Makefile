@@ -7,7 +7,7 @@ DEMO_DIR := data/visram_like_simulated
 DEMO_OUT ?= out/demo
 
 .PHONY: build release test lint fmt-check clippy doc layering ci demo docs-figure bench check-identical \
-        bench-normalize bench-de bench-glm bench-gsea bench-pheno bench-gsea-oracle bench-count bench-run snakemake-test stress \
+        bench-normalize bench-de bench-glm bench-gsea bench-pheno bench-gsea-oracle bench-de-oracle bench-count bench-run snakemake-test stress \
         report-test clean
 
 build:
@@ -82,6 +82,8 @@ bench-pheno: release
 # The multilevel engine's speed ceiling with a free acceptance test (after bench-gsea).
 bench-gsea-oracle: release
 	bash bench/gsea/oracle.sh
+bench-de-oracle: release
+	bash bench/de/oracle.sh
 bench-count: release
 	bash bench/count/run.sh
 bench-run: release
