@@ -5,7 +5,7 @@
 use ndarray::ArrayView2;
 
 use super::deviance::nbinom_deviance;
-use super::linalg::{DesignCross, Qr, cholesky_solve};
+use super::linalg::{DesignCross, Qr, RowClasses, cholesky_solve};
 
 /// edgeR `mglmLevenberg` default `tol` (on `dlᵀ·dβ`).
 pub const LEVENBERG_TOLERANCE: f64 = 1e-6;
@@ -74,6 +74,29 @@ pub struct Workspace {
     dbeta: Vec<f64>,
     beta_new: Vec<f64>,
     start: Vec<f64>,
+}
+
+/// The design's distinct rows and per-row sums of weights and score terms, for
+/// [`Levenberg::score_terms`].
+#[derive(Debug, Clone)]
+pub(crate) struct ClassSums {
+    classes: RowClasses,
+    w: Vec<f64>,
+    d: Vec<f64>,
+}
+
+impl ClassSums {
+    /// For `lev`'s design; `None` when every row is distinct.
+    pub(crate) fn of(lev: &Levenberg) -> Option<Self> {
+        let classes = RowClasses::of_rows(&lev.rows, lev.p);
+        let k = classes.rep.len();
+        classes.shared().then(|| Self { classes, w: vec![0.0; k], d: vec![0.0; k] })
+    }
+
+    /// The distinct rows.
+    pub(crate) fn classes(&self) -> &RowClasses {
+        &self.classes
+    }
 }
 
 impl Levenberg {
@@ -165,6 +188,48 @@ impl Levenberg {
         beta.copy_from_slice(&v[..self.p]);
     }
 
+    /// The packed `XᵀWX` products into `acc` and the score `Xᵀ(y − μ)/(1 + φμ)` into `dl`, with
+    /// working weights `w_i = μ_i/(1 + φμ_i)`: sample by sample in order (edgeR's sums), or with
+    /// `by_class` summed per distinct design row first.
+    pub(crate) fn score_terms(
+        &self,
+        y: &[f64],
+        mu: &[f64],
+        phi: f64,
+        by_class: Option<&mut ClassSums>,
+        acc: &mut [f64],
+        dl: &mut [f64],
+    ) {
+        let p = self.p;
+        acc.fill(0.0);
+        dl.fill(0.0);
+        let Some(ClassSums { classes, w: class_w, d: class_d }) = by_class else {
+            for i in 0..self.n {
+                let denom = 1.0 + mu[i] * phi;
+                let w = mu[i] / denom;
+                let deriv = (y[i] - mu[i]) / denom;
+                self.cross.accumulate(i, w, acc);
+                for (d, &xv) in dl.iter_mut().zip(&self.rows[i * p..(i + 1) * p]) {
+                    *d += deriv * xv;
+                }
+            }
+            return;
+        };
+        class_w.fill(0.0);
+        class_d.fill(0.0);
+        for (i, &c) in classes.class_of.iter().enumerate() {
+            let denom = 1.0 + mu[i] * phi;
+            class_w[c] += mu[i] / denom;
+            class_d[c] += (y[i] - mu[i]) / denom;
+        }
+        for ((&r, &w), &deriv) in classes.rep.iter().zip(class_w.iter()).zip(class_d.iter()) {
+            self.cross.accumulate(r, w, acc);
+            for (d, &xv) in dl.iter_mut().zip(&self.rows[r * p..(r + 1) * p]) {
+                *d += deriv * xv;
+            }
+        }
+    }
+
     /// `μ_i = exp(o_i + Σ_j β_j x_ij)`, the sum taken column by column as reference BLAS
     /// `dgemv('N')` does.
     fn autofill(&self, beta: &[f64], offset: &[f64], mu: &mut [f64]) {
@@ -234,17 +299,7 @@ impl Levenberg {
             }
             // Working weights, score and XᵀWX in one pass over the samples; every sum is
             // still taken in sample order.
-            acc.fill(0.0);
-            dl.fill(0.0);
-            for i in 0..self.n {
-                let denom = 1.0 + mu[i] * phi;
-                let w = mu[i] / denom;
-                let deriv = (y[i] - mu[i]) / denom;
-                self.cross.accumulate(i, w, acc);
-                for (d, &xv) in dl.iter_mut().zip(&self.rows[i * p..(i + 1) * p]) {
-                    *d += deriv * xv;
-                }
-            }
+            self.score_terms(y, mu, phi, None, acc, dl);
             self.cross.scatter(acc, xtwx);
             for c in 0..p {
                 max_info = max_info.max(xtwx[c * p + c]);

@@ -239,6 +239,43 @@ impl DesignCross {
     }
 }
 
+/// Samples grouped by identical design row: `class_of[i]` is sample `i`'s class and `rep[c]`
+/// the first sample of class `c`. A design with a few distinct rows (factors only) lets sums
+/// over samples of `w_i x_i x_iᵀ` be taken as `Σ_c (Σ_{i ∈ c} w_i) x_c x_cᵀ`.
+#[derive(Debug, Clone, Default)]
+pub(crate) struct RowClasses {
+    /// Class of each sample; empty when every row is distinct (nothing to share).
+    pub(crate) class_of: Vec<usize>,
+    /// First sample of each class.
+    pub(crate) rep: Vec<usize>,
+}
+
+impl RowClasses {
+    /// Classes of a row-major `n × p` design (`rows[i·p + j]`).
+    pub(crate) fn of_rows(rows: &[f64], p: usize) -> Self {
+        let n = rows.len().checked_div(p).unwrap_or(0);
+        let mut class_of = Vec::with_capacity(n);
+        let mut rep: Vec<usize> = Vec::new();
+        for i in 0..n {
+            let row = &rows[i * p..(i + 1) * p];
+            let c = rep.iter().position(|&r| rows[r * p..(r + 1) * p] == *row).unwrap_or_else(|| {
+                rep.push(i);
+                rep.len() - 1
+            });
+            class_of.push(c);
+        }
+        if rep.len() == n {
+            class_of.clear();
+        }
+        Self { class_of, rep }
+    }
+
+    /// Whether some samples share a row.
+    pub(crate) fn shared(&self) -> bool {
+        !self.class_of.is_empty()
+    }
+}
+
 /// Solves `A x = b` for symmetric positive definite `A` (`p × p`, upper triangle used, column
 /// major) by Cholesky `A = UᵀU` (LAPACK `dpotrf('U')`, which is `dpotrf2` for small
 /// matrices, + `dpotrs`). Returns `false` when `A` is

@@ -22,8 +22,8 @@
 use std::collections::HashMap;
 
 use super::deviance::POISSON_SERIES_BELOW;
-use super::levenberg::{LEVENBERG_LOW_VALUE, Levenberg, Workspace};
-use super::linalg::cholesky_substitute;
+use super::levenberg::{ClassSums, LEVENBERG_LOW_VALUE, Levenberg, Workspace};
+use super::linalg::{RowClasses, cholesky_substitute};
 
 /// Steps after which [`fisher_scoring_in`] gives up (edgeR's Levenberg fit takes over).
 pub const SCORING_MAX_ITERATIONS: usize = 30;
@@ -68,11 +68,8 @@ pub struct ScoringWorkspace {
     acc: Vec<f64>,
     dl: Vec<f64>,
     dbeta: Vec<f64>,
-    /// Index of each sample's design row among the distinct rows; empty when every row is
-    /// distinct.
-    class_of: Vec<usize>,
-    /// First sample of each distinct design row.
-    class_rep: Vec<usize>,
+    /// The design's distinct rows with per-row sums; `None` when every row is distinct.
+    class_sums: Option<ClassSums>,
     /// `exp(x_cᵀβ)` of each distinct row.
     class_exp: Vec<f64>,
 }
@@ -81,30 +78,16 @@ impl ScoringWorkspace {
     /// Scratch for the design of `lev`.
     pub fn new(lev: &Levenberg) -> Self {
         let p = lev.columns();
-        let rows = lev.rows();
-        let n = rows.len().checked_div(p).unwrap_or(0);
-        let mut class_of = Vec::with_capacity(n);
-        let mut class_rep: Vec<usize> = Vec::new();
-        for i in 0..n {
-            let row = &rows[i * p..(i + 1) * p];
-            let c = class_rep.iter().position(|&r| rows[r * p..(r + 1) * p] == *row).unwrap_or_else(|| {
-                class_rep.push(i);
-                class_rep.len() - 1
-            });
-            class_of.push(c);
-        }
-        if class_rep.len() == n {
-            class_of.clear();
-        }
+        let class_sums = ClassSums::of(lev);
+        let k = class_sums.as_ref().map_or(0, |c| c.classes().rep.len());
         Self {
             xtwx: vec![0.0; p * p],
             chol: vec![0.0; p * p],
             acc: vec![0.0; lev.cross().len()],
             dl: vec![0.0; p],
             dbeta: vec![0.0; p],
-            class_exp: vec![0.0; class_rep.len()],
-            class_of,
-            class_rep,
+            class_exp: vec![0.0; k],
+            class_sums,
         }
     }
 }
@@ -135,18 +118,9 @@ pub fn fisher_scoring_in(
     let p = lev.columns();
     let cross = lev.cross();
     let rows = lev.rows();
-    let ScoringWorkspace { xtwx, chol, acc, dl, dbeta, class_of, class_rep, class_exp } = ws;
+    let ScoringWorkspace { xtwx, chol, acc, dl, dbeta, class_sums, class_exp } = ws;
     for _ in 0..SCORING_MAX_ITERATIONS {
-        acc.fill(0.0);
-        dl.fill(0.0);
-        for (i, (&yi, &m)) in y.iter().zip(mu.iter()).enumerate() {
-            let denom = 1.0 + m * phi;
-            cross.accumulate(i, m / denom, acc);
-            let deriv = (yi - m) / denom;
-            for (d, &xv) in dl.iter_mut().zip(&rows[i * p..(i + 1) * p]) {
-                *d += deriv * xv;
-            }
-        }
+        lev.score_terms(y, mu, phi, class_sums.as_mut(), acc, dl);
         cross.scatter(acc, xtwx);
         chol.copy_from_slice(xtwx);
         dbeta.copy_from_slice(dl);
@@ -158,12 +132,8 @@ pub fn fisher_scoring_in(
         }
         lev.linear_predictor(beta, offset, eta);
         let mut finite = true;
-        if class_of.is_empty() {
-            for (m, &e) in mu.iter_mut().zip(eta.iter()) {
-                *m = e.exp();
-                finite &= m.is_finite();
-            }
-        } else {
+        if let Some(sums) = class_sums.as_ref() {
+            let RowClasses { class_of, rep: class_rep } = sums.classes();
             for (ce, &r) in class_exp.iter_mut().zip(class_rep.iter()) {
                 let mut v = 0.0;
                 for (&b, &xv) in beta.iter().zip(&rows[r * p..(r + 1) * p]) {
@@ -173,6 +143,11 @@ pub fn fisher_scoring_in(
             }
             for ((m, &c), &l) in mu.iter_mut().zip(class_of.iter()).zip(lib) {
                 *m = l * class_exp[c];
+                finite &= m.is_finite();
+            }
+        } else {
+            for (m, &e) in mu.iter_mut().zip(eta.iter()) {
+                *m = e.exp();
                 finite &= m.is_finite();
             }
         }
