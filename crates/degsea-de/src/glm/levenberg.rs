@@ -74,6 +74,29 @@ pub struct Workspace {
     dbeta: Vec<f64>,
     beta_new: Vec<f64>,
     start: Vec<f64>,
+    /// When set (lent by the edgeR-equivalent tier's [`super::scoring::fit_equivalent`] for
+    /// one fit), means are `N_i · exp(x_cᵀβ)` with one `exp` per distinct design row instead
+    /// of `exp(o_i + x_iᵀβ)` per sample: the same iteration, means within an ulp or two.
+    pub(crate) class_means: Option<ClassMeans>,
+}
+
+/// The design's distinct rows, the library sizes `N_i = e^{o_i}` of the fit and one
+/// `exp(x_cᵀβ)` per row: [`Levenberg::class_means`].
+#[derive(Debug, Clone)]
+pub(crate) struct ClassMeans {
+    classes: RowClasses,
+    /// `N_i` of the current fit (the caller's `exp` of the offsets).
+    pub(crate) lib: Vec<f64>,
+    exp: Vec<f64>,
+}
+
+impl ClassMeans {
+    /// For `lev`'s design; `None` when every row is distinct.
+    pub(crate) fn of(lev: &Levenberg) -> Option<Self> {
+        let classes = RowClasses::of_rows(&lev.rows, lev.p);
+        let k = classes.rep.len();
+        classes.shared().then(|| Self { classes, lib: vec![0.0; lev.n], exp: vec![0.0; k] })
+    }
 }
 
 /// The design's distinct rows and per-row sums of weights and score terms, for
@@ -159,6 +182,7 @@ impl Levenberg {
             dbeta: vec![0.0; p],
             beta_new: vec![0.0; p],
             start: vec![0.0; n],
+            class_means: None,
         }
     }
 
@@ -230,6 +254,43 @@ impl Levenberg {
         }
     }
 
+    /// `μ_i = N_i · exp(x_cᵀβ)`, one `exp` per distinct design row `c` (`class_exp` receives
+    /// them); returns whether every mean is finite.
+    pub(crate) fn class_means(
+        &self,
+        beta: &[f64],
+        classes: &RowClasses,
+        lib: &[f64],
+        class_exp: &mut [f64],
+        mu: &mut [f64],
+    ) -> bool {
+        let p = self.p;
+        for (ce, &r) in class_exp.iter_mut().zip(classes.rep.iter()) {
+            let mut v = 0.0;
+            for (&b, &xv) in beta.iter().zip(&self.rows[r * p..(r + 1) * p]) {
+                v += b * xv;
+            }
+            *ce = v.exp();
+        }
+        let mut finite = true;
+        for ((m, &c), &l) in mu.iter_mut().zip(classes.class_of.iter()).zip(lib) {
+            *m = l * class_exp[c];
+            finite &= m.is_finite();
+        }
+        finite
+    }
+
+    /// The means of `beta`: [`Self::class_means`] when `class_means` is lent, else edgeR's
+    /// [`Self::autofill`].
+    fn means(&self, class_means: Option<&mut ClassMeans>, beta: &[f64], offset: &[f64], mu: &mut [f64]) {
+        match class_means {
+            Some(cm) => {
+                self.class_means(beta, &cm.classes, &cm.lib, &mut cm.exp, mu);
+            }
+            None => self.autofill(beta, offset, mu),
+        }
+    }
+
     /// `μ_i = exp(o_i + Σ_j β_j x_ij)`, the sum taken column by column as reference BLAS
     /// `dgemv('N')` does.
     fn autofill(&self, beta: &[f64], offset: &[f64], mu: &mut [f64]) {
@@ -281,13 +342,13 @@ impl Levenberg {
             return FitSummary { deviance: 0.0, iterations: 0, failed: false };
         }
         if !mu_current {
-            self.autofill(beta, offset, mu);
+            self.means(ws.class_means.as_mut(), beta, offset, mu);
         }
         let mut dev = nbinom_deviance(y, mu, phi);
         if p == 0 {
             return FitSummary { deviance: dev, iterations: 0, failed: false };
         }
-        let Workspace { mu_new, xtwx, xtwx_copy, acc, dl, dbeta, beta_new, .. } = ws;
+        let Workspace { mu_new, xtwx, xtwx_copy, acc, dl, dbeta, beta_new, class_means, .. } = ws;
         let mut max_info = -1.0f64;
         let mut lambda = 0.0f64;
         let mut failed = false;
@@ -328,7 +389,7 @@ impl Levenberg {
                 for c in 0..p {
                     beta_new[c] = beta[c] + dbeta[c];
                 }
-                self.autofill(beta_new, offset, mu_new);
+                self.means(class_means.as_mut(), beta_new, offset, mu_new);
                 let dev_new = nbinom_deviance(y, mu_new, phi);
                 if dev_new / ymax < SUPREMELY_LOW_VALUE {
                     low_dev = true;

@@ -22,8 +22,8 @@
 use std::collections::HashMap;
 
 use super::deviance::POISSON_SERIES_BELOW;
-use super::levenberg::{ClassSums, LEVENBERG_LOW_VALUE, Levenberg, Workspace};
-use super::linalg::{RowClasses, cholesky_substitute};
+use super::levenberg::{ClassMeans, ClassSums, LEVENBERG_LOW_VALUE, Levenberg, Workspace};
+use super::linalg::cholesky_substitute;
 
 /// Steps after which [`fisher_scoring_in`] gives up (edgeR's Levenberg fit takes over).
 pub const SCORING_MAX_ITERATIONS: usize = 30;
@@ -117,7 +117,6 @@ pub fn fisher_scoring_in(
 ) -> bool {
     let p = lev.columns();
     let cross = lev.cross();
-    let rows = lev.rows();
     let ScoringWorkspace { xtwx, chol, acc, dl, dbeta, class_sums, class_exp } = ws;
     for _ in 0..SCORING_MAX_ITERATIONS {
         lev.score_terms(y, mu, phi, class_sums.as_mut(), acc, dl);
@@ -133,18 +132,7 @@ pub fn fisher_scoring_in(
         lev.linear_predictor(beta, offset, eta);
         let mut finite = true;
         if let Some(sums) = class_sums.as_ref() {
-            let RowClasses { class_of, rep: class_rep } = sums.classes();
-            for (ce, &r) in class_exp.iter_mut().zip(class_rep.iter()) {
-                let mut v = 0.0;
-                for (&b, &xv) in beta.iter().zip(&rows[r * p..(r + 1) * p]) {
-                    v += b * xv;
-                }
-                *ce = v.exp();
-            }
-            for ((m, &c), &l) in mu.iter_mut().zip(class_of.iter()).zip(lib) {
-                *m = l * class_exp[c];
-                finite &= m.is_finite();
-            }
+            finite = lev.class_means(beta, sums.classes(), lib, class_exp, mu);
         } else {
             for (m, &e) in mu.iter_mut().zip(eta.iter()) {
                 *m = e.exp();
@@ -203,6 +191,8 @@ pub struct FitScratch {
     scoring: ScoringWorkspace,
     beta0: Vec<f64>,
     mu0: Vec<f64>,
+    /// Lent to the Levenberg fallback's workspace for each fit (`None`: every row distinct).
+    class_means: Option<ClassMeans>,
     /// Whether the design rows of the positive counts have full column rank, by zero pattern.
     finite: HashMap<u64, bool>,
 }
@@ -215,6 +205,7 @@ impl FitScratch {
             scoring: ScoringWorkspace::new(lev),
             beta0: vec![0.0; lev.columns()],
             mu0: vec![0.0; n],
+            class_means: ClassMeans::of(lev),
             finite: HashMap::new(),
         }
     }
@@ -269,7 +260,14 @@ pub fn fit_equivalent(
             mu.copy_from_slice(&s.mu0);
         }
     }
+    // edgeR's iteration, with one exp per distinct design row (lent to the workspace for this
+    // fit only: the edgeR-exact tier's fits never see it).
+    if let Some(cm) = s.class_means.as_mut() {
+        cm.lib.copy_from_slice(lib);
+    }
+    s.levenberg.class_means = s.class_means.take();
     lev.fit_in(&mut s.levenberg, y, offset, phi, beta, mu, mu_current);
+    s.class_means = s.levenberg.class_means.take();
     lev.linear_predictor(beta, offset, eta);
 }
 
