@@ -15,12 +15,7 @@
 # the share of today's map cost that would fit in their budget.
 # Usage: bench/de/oracle.sh   (`make bench-de-oracle`; after bench/de/run.sh and
 #        bench/run/run.sh have made the inputs)
-set -euo pipefail
-cd "$(dirname "$0")/../.."
-ROOT=$PWD
-WORK=$ROOT/bench/work
-REPS=${REPS:-5}
-THREADS=${THREADS:-$(nproc)}
+source "$(dirname "$0")/../oracle-common.sh"
 DE_DIR=$WORK/de/sim
 RUN_DIR=$WORK/run/cohort
 GMT=$WORK/run/hallmark.gmt
@@ -30,18 +25,8 @@ for f in "$DE_DIR/counts.tsv" "$RUN_DIR/counts.tsv" "$GMT" "$RSFGSEA"; do
 done
 
 echo "== building degsea (release) and the free-map variant" >&2
-cargo build --release --locked -q --bin degsea
-DEGSEA=${CARGO_TARGET_DIR:-$ROOT/target}/release/degsea
-TREE=$(mktemp -d)
-OUT=$(mktemp -d)
-trap 'git -C "$ROOT" worktree remove --force "$TREE"; rm -rf "$OUT"' EXIT
-git worktree add -q --detach "$TREE" HEAD
-git -C "$TREE" apply "$ROOT/bench/de/oracle-free-map.patch"
-(cd "$TREE" && CARGO_TARGET_DIR=$WORK/oracle-target-de cargo build --release --locked -q --bin degsea)
-ORACLE=$WORK/oracle-target-de/release/degsea
+oracle_build "$ROOT/bench/de/oracle-free-map.patch" "$WORK/oracle-target-de"
 
-wall() { /usr/bin/time -f '%e' -o "$OUT/time.txt" "$@" >/dev/null 2>"$OUT/stderr.txt"; cat "$OUT/time.txt"; }
-median() { sort -g | awk '{a[NR]=$1} END{print a[int((NR+1)/2)]}'; }
 de() { rm -rf "$OUT/de"; wall "$1" -q --threads "$THREADS" de --counts "$DE_DIR/counts.tsv" \
   --samples "$DE_DIR/samples.tsv" --contrast 'group: B vs A' --out "$OUT/de"; }
 run() { rm -rf "$OUT/run"; wall "$1" -q --threads "$THREADS" run --counts "$RUN_DIR/counts.tsv" \

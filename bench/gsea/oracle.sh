@@ -11,14 +11,9 @@
 #   ceiling = rsfgsea / (degsea − (rulers as built − rulers with a free scan))
 # is the best ratio any acceptance test could give. Medians of REPS (default 5) interleaved
 # runs, THREADS (default nproc) threads.
-# The patch is against the engine of this commit (`make lint` checks that it applies).
+# The patch is against the engine of this commit (the build below fails if it no longer applies).
 # Usage: bench/gsea/oracle.sh   (after bench/gsea/run.sh has made the inputs and rsfgsea)
-set -euo pipefail
-cd "$(dirname "$0")/../.."
-ROOT=$PWD
-WORK=$ROOT/bench/work
-REPS=${REPS:-5}
-THREADS=${THREADS:-$(nproc)}
+source "$(dirname "$0")/../oracle-common.sh"
 RNK=$WORK/naive.vs.th1.bench.rnk
 GMT=$WORK/mouse.reactome.bench.gmt
 RSFGSEA=$WORK/rsfgsea/bin/rsfgsea
@@ -27,18 +22,9 @@ for f in "$RNK" "$GMT" "$RSFGSEA"; do
 done
 
 echo "== building degsea (release) and the oracle-scan variant" >&2
-cargo build --release --locked -q
-DEGSEA=${CARGO_TARGET_DIR:-$ROOT/target}/release/degsea
-TREE=$(mktemp -d)
-trap 'git -C "$ROOT" worktree remove --force "$TREE"' EXIT
-git worktree add -q --detach "$TREE" HEAD
-git -C "$TREE" apply "$ROOT/bench/gsea/oracle-scan.patch"
-(cd "$TREE" && CARGO_TARGET_DIR=$WORK/oracle-target cargo build --release --locked -q)
-ORACLE=$WORK/oracle-target/release/degsea
+oracle_build "$ROOT/bench/gsea/oracle-scan.patch" "$WORK/oracle-target"
 
 args=(gsea --ranks "$RNK" --genesets "$GMT" --min-size 15 --max-size 500 --eps 0 --seed 1 --threads "$THREADS")
-wall() { /usr/bin/time -f '%e' -o "$WORK/time.txt" "$@" >/dev/null 2>"$WORK/last-stderr.txt"; cat "$WORK/time.txt"; }
-median() { sort -g | awk '{a[NR]=$1} END{print a[int((NR+1)/2)]}'; }
 : >"$WORK/oracle.txt"
 for _ in $(seq "$REPS"); do
   built_free=$("$ORACLE" "${args[@]}" --out "$WORK/gsea-out/oracle" 2>&1 \
