@@ -77,48 +77,35 @@ pub struct Workspace {
     /// When set (lent by the edgeR-equivalent tier's [`super::scoring::fit_equivalent`] for
     /// one fit), means are `N_i · exp(x_cᵀβ)` with one `exp` per distinct design row instead
     /// of `exp(o_i + x_iᵀβ)` per sample: the same iteration, means within an ulp or two.
-    pub(crate) class_means: Option<ClassMeans>,
+    pub(crate) class_means: Option<RowScratch>,
 }
 
-/// The design's distinct rows, the library sizes `N_i = e^{o_i}` of the fit and one
-/// `exp(x_cᵀβ)` per row: [`Levenberg::class_means`].
+/// Per-distinct-design-row scratch of the edgeR-equivalent tier: the rows ([`RowClasses`]),
+/// sums of working weights and score terms per row ([`Levenberg::score_terms`]), one
+/// `exp(x_cᵀβ)` per row and the library sizes `N_i = e^{o_i}` of the current fit
+/// ([`Levenberg::class_means`]).
 #[derive(Debug, Clone)]
-pub(crate) struct ClassMeans {
-    classes: RowClasses,
-    /// `N_i` of the current fit (the caller's `exp` of the offsets).
-    pub(crate) lib: Vec<f64>,
-    exp: Vec<f64>,
-}
-
-impl ClassMeans {
-    /// For `lev`'s design; `None` when every row is distinct.
-    pub(crate) fn of(lev: &Levenberg) -> Option<Self> {
-        let classes = RowClasses::of_rows(&lev.rows, lev.p);
-        let k = classes.rep.len();
-        classes.shared().then(|| Self { classes, lib: vec![0.0; lev.n], exp: vec![0.0; k] })
-    }
-}
-
-/// The design's distinct rows and per-row sums of weights and score terms, for
-/// [`Levenberg::score_terms`].
-#[derive(Debug, Clone)]
-pub(crate) struct ClassSums {
+pub(crate) struct RowScratch {
     classes: RowClasses,
     w: Vec<f64>,
     d: Vec<f64>,
+    exp: Vec<f64>,
+    /// `N_i` of the current fit (the caller's `exp` of the offsets), for the Levenberg fits.
+    pub(crate) lib: Vec<f64>,
 }
 
-impl ClassSums {
-    /// For `lev`'s design; `None` when every row is distinct.
+impl RowScratch {
+    /// For `lev`'s design; `None` when every row is distinct (nothing to share).
     pub(crate) fn of(lev: &Levenberg) -> Option<Self> {
         let classes = RowClasses::of_rows(&lev.rows, lev.p);
         let k = classes.rep.len();
-        classes.shared().then(|| Self { classes, w: vec![0.0; k], d: vec![0.0; k] })
-    }
-
-    /// The distinct rows.
-    pub(crate) fn classes(&self) -> &RowClasses {
-        &self.classes
+        classes.shared().then(|| Self {
+            classes,
+            w: vec![0.0; k],
+            d: vec![0.0; k],
+            exp: vec![0.0; k],
+            lib: vec![0.0; lev.n],
+        })
     }
 }
 
@@ -220,14 +207,14 @@ impl Levenberg {
         y: &[f64],
         mu: &[f64],
         phi: f64,
-        by_class: Option<&mut ClassSums>,
+        by_class: Option<&mut RowScratch>,
         acc: &mut [f64],
         dl: &mut [f64],
     ) {
         let p = self.p;
         acc.fill(0.0);
         dl.fill(0.0);
-        let Some(ClassSums { classes, w: class_w, d: class_d }) = by_class else {
+        let Some(RowScratch { classes, w: class_w, d: class_d, .. }) = by_class else {
             for i in 0..self.n {
                 let denom = 1.0 + mu[i] * phi;
                 let w = mu[i] / denom;
@@ -254,18 +241,17 @@ impl Levenberg {
         }
     }
 
-    /// `μ_i = N_i · exp(x_cᵀβ)`, one `exp` per distinct design row `c` (`class_exp` receives
-    /// them); returns whether every mean is finite.
+    /// `μ_i = N_i · exp(x_cᵀβ)`, one `exp` per distinct design row `c` (kept in `rows`), with
+    /// `N_i = lib[i]`; returns whether every mean is finite.
     pub(crate) fn class_means(
         &self,
         beta: &[f64],
-        classes: &RowClasses,
+        rows: &mut RowScratch,
         lib: &[f64],
-        class_exp: &mut [f64],
         mu: &mut [f64],
     ) -> bool {
         let p = self.p;
-        for (ce, &r) in class_exp.iter_mut().zip(classes.rep.iter()) {
+        for (ce, &r) in rows.exp.iter_mut().zip(rows.classes.rep.iter()) {
             let mut v = 0.0;
             for (&b, &xv) in beta.iter().zip(&self.rows[r * p..(r + 1) * p]) {
                 v += b * xv;
@@ -273,19 +259,22 @@ impl Levenberg {
             *ce = v.exp();
         }
         let mut finite = true;
-        for ((m, &c), &l) in mu.iter_mut().zip(classes.class_of.iter()).zip(lib) {
-            *m = l * class_exp[c];
+        for ((m, &c), &l) in mu.iter_mut().zip(rows.classes.class_of.iter()).zip(lib) {
+            *m = l * rows.exp[c];
             finite &= m.is_finite();
         }
         finite
     }
 
-    /// The means of `beta`: [`Self::class_means`] when `class_means` is lent, else edgeR's
-    /// [`Self::autofill`].
-    fn means(&self, class_means: Option<&mut ClassMeans>, beta: &[f64], offset: &[f64], mu: &mut [f64]) {
+    /// The means of `beta`: [`Self::class_means`] (from the lent scratch's `lib`) when
+    /// `class_means` is lent, else edgeR's [`Self::autofill`].
+    fn means(&self, class_means: Option<&mut RowScratch>, beta: &[f64], offset: &[f64], mu: &mut [f64]) {
         match class_means {
-            Some(cm) => {
-                self.class_means(beta, &cm.classes, &cm.lib, &mut cm.exp, mu);
+            Some(rows) => {
+                // Lent out of the scratch for the call (a pointer swap, no copy).
+                let lib = std::mem::take(&mut rows.lib);
+                self.class_means(beta, rows, &lib, mu);
+                rows.lib = lib;
             }
             None => self.autofill(beta, offset, mu),
         }

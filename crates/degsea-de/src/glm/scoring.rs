@@ -22,7 +22,7 @@
 use std::collections::HashMap;
 
 use super::deviance::POISSON_SERIES_BELOW;
-use super::levenberg::{ClassMeans, ClassSums, LEVENBERG_LOW_VALUE, Levenberg, Workspace};
+use super::levenberg::{LEVENBERG_LOW_VALUE, Levenberg, RowScratch, Workspace};
 use super::linalg::cholesky_substitute;
 
 /// Steps after which [`fisher_scoring_in`] gives up (edgeR's Levenberg fit takes over).
@@ -68,26 +68,21 @@ pub struct ScoringWorkspace {
     acc: Vec<f64>,
     dl: Vec<f64>,
     dbeta: Vec<f64>,
-    /// The design's distinct rows with per-row sums; `None` when every row is distinct.
-    class_sums: Option<ClassSums>,
-    /// `exp(x_cᵀβ)` of each distinct row.
-    class_exp: Vec<f64>,
+    /// The design's distinct rows with per-row sums and `exp`s; `None` when every row is distinct.
+    rows: Option<RowScratch>,
 }
 
 impl ScoringWorkspace {
     /// Scratch for the design of `lev`.
     pub fn new(lev: &Levenberg) -> Self {
         let p = lev.columns();
-        let class_sums = ClassSums::of(lev);
-        let k = class_sums.as_ref().map_or(0, |c| c.classes().rep.len());
         Self {
             xtwx: vec![0.0; p * p],
             chol: vec![0.0; p * p],
             acc: vec![0.0; lev.cross().len()],
             dl: vec![0.0; p],
             dbeta: vec![0.0; p],
-            class_exp: vec![0.0; k],
-            class_sums,
+            rows: RowScratch::of(lev),
         }
     }
 }
@@ -117,9 +112,9 @@ pub fn fisher_scoring_in(
 ) -> bool {
     let p = lev.columns();
     let cross = lev.cross();
-    let ScoringWorkspace { xtwx, chol, acc, dl, dbeta, class_sums, class_exp } = ws;
+    let ScoringWorkspace { xtwx, chol, acc, dl, dbeta, rows } = ws;
     for _ in 0..SCORING_MAX_ITERATIONS {
-        lev.score_terms(y, mu, phi, class_sums.as_mut(), acc, dl);
+        lev.score_terms(y, mu, phi, rows.as_mut(), acc, dl);
         cross.scatter(acc, xtwx);
         chol.copy_from_slice(xtwx);
         dbeta.copy_from_slice(dl);
@@ -131,8 +126,8 @@ pub fn fisher_scoring_in(
         }
         lev.linear_predictor(beta, offset, eta);
         let mut finite = true;
-        if let Some(sums) = class_sums.as_ref() {
-            finite = lev.class_means(beta, sums.classes(), lib, class_exp, mu);
+        if let Some(rows) = rows.as_mut() {
+            finite = lev.class_means(beta, rows, lib, mu);
         } else {
             for (m, &e) in mu.iter_mut().zip(eta.iter()) {
                 *m = e.exp();
@@ -192,7 +187,7 @@ pub struct FitScratch {
     beta0: Vec<f64>,
     mu0: Vec<f64>,
     /// Lent to the Levenberg fallback's workspace for each fit (`None`: every row distinct).
-    class_means: Option<ClassMeans>,
+    class_means: Option<RowScratch>,
     /// Whether the design rows of the positive counts have full column rank, by zero pattern.
     finite: HashMap<u64, bool>,
 }
@@ -205,7 +200,7 @@ impl FitScratch {
             scoring: ScoringWorkspace::new(lev),
             beta0: vec![0.0; lev.columns()],
             mu0: vec![0.0; n],
-            class_means: ClassMeans::of(lev),
+            class_means: RowScratch::of(lev),
             finite: HashMap::new(),
         }
     }
