@@ -17,12 +17,12 @@ use degsea_de::glm::estimate_disp::{DEFAULT_GRID_LENGTH, DEFAULT_GRID_RANGE, DEF
 use degsea_de::norm::Method;
 use degsea_de::{PrepareOptions, Prepared, prepare};
 use degsea_io::de_table::{DeColumns, Statistic};
-use degsea_io::manifest::{FileDigest, Manifest, num};
+use degsea_io::manifest::{Manifest, num};
 use degsea_io::norm_tables::{NormRow, write_filter, write_norm_factors};
 use degsea_io::output::OutputDir;
 use serde_json::{Value, json};
 
-use crate::inputs::{CountInputs, CountsAndSheet, read_counts_and_sheet, resolve};
+use crate::inputs::{CountInputs, CountsAndSheet, read_counts_and_digests, resolve};
 use crate::warnings::Warnings;
 use crate::{Timings, log, summarize_factors, write_manifest};
 
@@ -551,10 +551,7 @@ pub fn run(config: &DeConfig) -> anyhow::Result<DeRun> {
     let dest = config.out.display().to_string();
     let mut out = crate::output::open_folder(&config.out, &config.inputs.paths().collect::<Vec<_>>())?;
     let clock = Instant::now();
-    // The manifest's SHA-256s are taken while the counts are parsed; errors keep their order.
-    let (data, input_digests) =
-        rayon::join(|| read_counts_and_sheet(&config.inputs), || FileDigest::inputs(config.inputs.paths()));
-    let data = data?;
+    let (data, input_digests) = read_counts_and_digests(&config.inputs)?;
     let design = with_model(&data, resolve(&data, &config.contrast)?, &config.options)?;
     timings.push("read", clock.elapsed().as_secs_f64());
     let de_run = analyse(&data.table.matrix, &design, &config.options, &mut warnings)?;
@@ -575,7 +572,7 @@ pub fn run(config: &DeConfig) -> anyhow::Result<DeRun> {
     }
     m.parameters = parameters;
     m.seed = config.seed;
-    m.inputs = input_digests?;
+    m.inputs = input_digests;
     m.warnings = warnings.into_vec();
     timings.push("total", started.elapsed().as_secs_f64());
     m.timings = timings.into_vec();

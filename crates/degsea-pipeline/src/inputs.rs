@@ -5,6 +5,7 @@ use std::path::{Path, PathBuf};
 
 use degsea_core::{Contrast, SampleDesign, SampleSheet};
 use degsea_io::counts::{ColumnOptions, CountFormat, CountTable, ReadOptions, read_count_files_with};
+use degsea_io::manifest::FileDigest;
 use degsea_io::samples::{read_rename_map, read_sample_sheet};
 
 use crate::log;
@@ -58,6 +59,14 @@ pub struct CountsAndSheet {
     pub counts_name: String,
     /// The sample sheet name, for messages.
     pub sheet_name: String,
+}
+
+/// [`read_counts_and_sheet`] with the SHA-256 of every input file (for the manifest) taken on
+/// the other core while the counts are parsed; a read error comes before a hashing error.
+pub fn read_counts_and_digests(inputs: &CountInputs) -> anyhow::Result<(CountsAndSheet, Vec<FileDigest>)> {
+    let (data, digests) =
+        rayon::join(|| read_counts_and_sheet(inputs), || FileDigest::inputs(inputs.paths()));
+    Ok((data?, digests?))
 }
 
 /// Reads the counts and the sample sheet, logging what was read and dropped. Errors name the

@@ -7,12 +7,12 @@ use std::time::Instant;
 use anyhow::Context as _;
 use degsea_de::norm::Method;
 use degsea_de::{PrepareOptions, prepare};
-use degsea_io::manifest::{FileDigest, Manifest};
+use degsea_io::manifest::Manifest;
 use degsea_io::norm_tables::write_logcpm;
 use serde_json::{Value, json};
 
 use crate::de::{EDGER_VERSION, design_json, write_norm_tables};
-use crate::inputs::{CountInputs, read_counts_and_sheet, resolve};
+use crate::inputs::{CountInputs, read_counts_and_digests, resolve};
 use crate::{Timings, log, summarize_factors, write_manifest};
 
 /// Configuration of the `normalize` job.
@@ -39,10 +39,7 @@ pub fn run(config: &NormalizeConfig) -> anyhow::Result<()> {
     let dest = config.out.display().to_string();
     let mut out = crate::output::open_folder(&config.out, &config.inputs.paths().collect::<Vec<_>>())?;
     let clock = Instant::now();
-    // The manifest's SHA-256s are taken while the counts are parsed; errors keep their order.
-    let (data, input_digests) =
-        rayon::join(|| read_counts_and_sheet(&config.inputs), || FileDigest::inputs(config.inputs.paths()));
-    let data = data?;
+    let (data, input_digests) = read_counts_and_digests(&config.inputs)?;
     let design = resolve(&data, &config.contrast)?;
     timings.push("read", clock.elapsed().as_secs_f64());
     let clock = Instant::now();
@@ -86,7 +83,7 @@ pub fn run(config: &NormalizeConfig) -> anyhow::Result<()> {
         p.insert("threads".into(), json!(rayon::current_num_threads()));
     }
     m.parameters = parameters;
-    m.inputs = input_digests?;
+    m.inputs = input_digests;
     timings.push("total", started.elapsed().as_secs_f64());
     m.timings = timings.into_vec();
     m.results.insert("design".into(), design_json(&design));

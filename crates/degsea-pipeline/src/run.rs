@@ -33,7 +33,7 @@ use serde_json::{Value, json};
 use crate::de::{self, DeOptions, DeRun};
 use crate::gsea::phenotype::{self, ClassDesign, PhenotypeInput};
 use crate::gsea::{self, FGSEA_VERSION};
-use crate::inputs::{CountInputs, CountsAndSheet, read_counts_and_sheet, resolve};
+use crate::inputs::{CountInputs, CountsAndSheet, read_counts_and_digests, resolve};
 use crate::plots::{self, Style};
 use crate::progress::Progress;
 use crate::ranking::{self, NamedMap, Ranking};
@@ -90,10 +90,7 @@ pub fn run(config: &RunConfig) -> anyhow::Result<()> {
         .collect();
     let mut out = crate::output::open_folder(&config.out, &input_paths)?;
     let clock = Instant::now();
-    // The manifest's SHA-256s are taken while the counts are parsed; errors keep their order.
-    let (data, count_digests) =
-        rayon::join(|| read_counts_and_sheet(&config.inputs), || FileDigest::inputs(config.inputs.paths()));
-    let data = data?;
+    let (data, count_digests) = read_counts_and_digests(&config.inputs)?;
     let read_seconds = clock.elapsed().as_secs_f64();
     // Resolve every contrast and load every input before any work, so bad input fails fast.
     let designs: Vec<SampleDesign> = config
@@ -121,7 +118,7 @@ pub fn run(config: &RunConfig) -> anyhow::Result<()> {
             .gene_name_map()
             .map(|map| NamedMap { map, name: format!("the gene names of {}", data.counts_name) }),
     };
-    let mut inputs = count_digests?;
+    let mut inputs = count_digests;
     inputs.extend(FileDigest::inputs(config.gene_map.as_deref())?);
     inputs.extend(gsea::geneset_files(&config.genesets)?);
 
